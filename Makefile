@@ -1,0 +1,65 @@
+# PureBoot-Pi: plain Makefile.  `make run` and `make check` are the two
+# commands an operator needs; see README.md.  Each component adds its
+# programs in its own */build.mk.
+
+BUILD   ?= build
+CC      ?= cc
+SAN     ?=
+CFLAGS  ?= -O2 -g
+PKGS     = libpq jansson libsodium yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
+	-D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lfcgi
+LINK       = $(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIBPB    = $(BUILD)/libpureboot.a
+
+# Components append their programs to PROGS.
+PROGS =
+
+.PHONY: all deps run check check-asan test migrate clean bench
+all: build-all
+
+include $(sort $(wildcard */build.mk))
+
+build-all: $(PROGS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBPB): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+deps:
+	@scripts/deps
+
+# The whole product on loopback, in the foreground until Ctrl-C.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run
+
+migrate:
+	@scripts/migrate
+
+# The whole suite against real PostgreSQL and nginx.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@PB_BUILD=$(abspath $(BUILD)) prove -j2 t/
+
+test: all
+	@PB_BUILD=$(abspath $(BUILD)) prove -j2 t/
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		CFLAGS="-O1 -g" check
+
+clean:
+	rm -rf build

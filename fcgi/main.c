@@ -1,0 +1,167 @@
+/* main.c: pureboot-api, the pre-forking FastCGI server.
+ *
+ * The parent opens the socket, forks the workers and replaces any that
+ * die; SIGTERM or SIGINT stops them all.  Each worker holds its own
+ * PostgreSQL connection (worker.c). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "req.h"
+#include "worker.h"
+
+#define MAX_WORKERS 64
+
+struct opts {
+	const char *socket;
+	const char *conninfo;
+	int workers;
+	int backlog;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pureboot-api -s SOCKET [-d CONNINFO] "
+	    "[-w WORKERS] [-b BACKLOG]\n"
+	    "  CONNINFO defaults to $PUREBOOT_DB\n");
+	exit(2);
+}
+
+static int
+parse_int(const char *s, int lo, int hi, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "pureboot-api: %s \"%.20s\" is not a number "
+		    "from %d to %d\n", what, s, lo, hi);
+		exit(2);
+	}
+	return (int)v;
+}
+
+static void
+parse_opts(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	o->conninfo = getenv("PUREBOOT_DB");
+	o->workers = 4;
+	o->backlog = 256;
+	while ((c = getopt(argc, argv, "s:d:w:b:")) != -1) {
+		switch (c) {
+		case 's': o->socket = optarg; break;
+		case 'd': o->conninfo = optarg; break;
+		case 'w': o->workers = parse_int(optarg, 1, MAX_WORKERS,
+		    "workers"); break;
+		case 'b': o->backlog = parse_int(optarg, 1, 65535,
+		    "backlog"); break;
+		default: usage();
+		}
+	}
+	if (o->socket == NULL || o->conninfo == NULL || optind != argc)
+		usage();
+}
+
+static pid_t
+spawn(int sock, const char *conninfo)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		pb_worker_run(sock, conninfo);
+	}
+	if (pid == -1)
+		pb_log("fork: %s", strerror(errno));
+	return pid;
+}
+
+static void
+supervise(const struct opts *o, int sock)
+{
+	pid_t kids[MAX_WORKERS];
+	int i, st;
+	pid_t pid;
+
+	for (i = 0; i < o->workers; i++)
+		kids[i] = spawn(sock, o->conninfo);
+	while (!stopping) {
+		pid = wait(&st);
+		if (pid == -1) {
+			if (errno != EINTR)
+				sleep(1);	/* no children: respawn below */
+		}
+		for (i = 0; i < o->workers && !stopping; i++) {
+			if (kids[i] != pid && kids[i] != -1)
+				continue;
+			if (kids[i] == pid)
+				pb_log("worker %ld exited (status %d); "
+				    "starting another", (long)pid, st);
+			kids[i] = spawn(sock, o->conninfo);
+		}
+	}
+	for (i = 0; i < o->workers; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+	while (wait(&st) > 0 || errno == EINTR)
+		;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct opts o = { 0 };
+	int sock;
+
+	parse_opts(&o, argc, argv);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: wait() must wake */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "pureboot-api: cannot initialise libfcgi\n");
+		return 1;
+	}
+	sock = FCGX_OpenSocket(o.socket, o.backlog);
+	if (sock < 0) {
+		fprintf(stderr, "pureboot-api: socket \"%s\": cannot listen: "
+		    "%s\n", o.socket, strerror(errno));
+		return 1;
+	}
+	/* nginx's workers must reach the socket; nobody else may. */
+	if (chmod(o.socket, 0660) == -1) {
+		fprintf(stderr, "pureboot-api: chmod \"%s\": %s\n", o.socket,
+		    strerror(errno));
+		return 1;
+	}
+	pb_log("listening on %s with %d workers", o.socket, o.workers);
+	supervise(&o, sock);
+	unlink(o.socket);
+	pb_log("stopped");
+	return 0;
+}

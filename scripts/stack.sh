@@ -1,0 +1,191 @@
+# shellcheck shell=sh
+# stack.sh: start and stop the PureBoot-Pi services in one state
+# directory: a private PostgreSQL cluster, pureboot-api and nginx.
+# Sourced by scripts/run and t/lib.sh; never run alone.
+#
+# Inputs (set before calling):
+#   PB_TOP    the source tree            PB_BUILD  where the binaries are
+#   PB_STATE  the state directory        PB_PORT   nginx port on 127.0.0.1
+#   PB_WORKERS  API worker count (default 4)
+# Layout of PB_STATE: pg/ (cluster), sock/ (PostgreSQL and API sockets),
+# log/, nginx/ (generated config, temp files, pid), api.pid.
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+stack_die() { printf 'pureboot: %s\n' "$*" >&2; return 1; }
+
+# Every service runs as an unprivileged user: PostgreSQL refuses root.
+stack_user() {
+	if [ "$(id -u)" = 0 ]; then echo pureboot; else id -un; fi
+}
+
+# Run a command as the stack user; exec'd, so $! is the command itself.
+stack_as() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=pureboot --regid=pureboot --init-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
+stack_conninfo() {
+	echo "host=$PB_STATE/sock dbname=pureboot user=pureboot"
+}
+
+stack_psql() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$(stack_conninfo)" "$@"
+}
+
+stack_layout() {
+	mkdir -p "$PB_STATE" || return 1
+	PB_STATE=$(cd "$PB_STATE" && pwd) || return 1
+	mkdir -p "$PB_STATE/pg" "$PB_STATE/sock" "$PB_STATE/log" \
+		"$PB_STATE/nginx/tmp" || return 1
+	chmod 0700 "$PB_STATE/pg"
+	chmod 0755 "$PB_STATE" "$PB_STATE/sock" "$PB_STATE/log"
+	if [ "$(id -u)" = 0 ]; then
+		chown -R pureboot:pureboot "$PB_STATE/pg" "$PB_STATE/sock" \
+			"$PB_STATE/log" "$PB_STATE/nginx/tmp" || return 1
+		# The services run as pureboot: every directory above the
+		# state directory must let that user through.
+		setpriv --reuid=pureboot --regid=pureboot --init-groups -- \
+			test -x "$PB_STATE/sock" ||
+			stack_die "state directory \"$PB_STATE\" is not reachable by user pureboot (a parent directory is not world-searchable); use STATE=/some/other/dir"
+	fi
+}
+
+# A pid file is either ours and alive, or stale and removed.
+stack_pid_alive() {
+	[ -s "$1" ] || return 1
+	pid=$(cat "$1")
+	case $pid in *[!0-9]*|'') rm -f "$1"; return 1;; esac
+	if kill -0 "$pid" 2>/dev/null; then return 0; fi
+	echo "pureboot: removing stale pid file $1 (process $pid is gone)" >&2
+	rm -f "$1"
+	return 1
+}
+
+stack_port_free() {
+	if [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; then
+		stack_die "port $1 on 127.0.0.1 is already in use (another 'make run'? set PORT=...)"
+		return 1
+	fi
+}
+
+stack_pg_start() {
+	if [ ! -s "$PB_STATE/pg/PG_VERSION" ]; then
+		stack_as "$PG_BIN/initdb" -D "$PB_STATE/pg" -U pureboot -A trust \
+			-E UTF8 --locale=C.UTF-8 >"$PB_STATE/log/initdb.log" 2>&1 ||
+			{ cat "$PB_STATE/log/initdb.log" >&2; stack_die "initdb failed"; return 1; }
+	fi
+	# pg_ctl itself sees a stale postmaster.pid and starts anyway; a live
+	# one means this state directory is in use.
+	if stack_as "$PG_BIN/pg_ctl" -D "$PB_STATE/pg" status >/dev/null 2>&1; then
+		stack_die "PostgreSQL in $PB_STATE/pg is already running (another 'make run' with this STATE?)"
+		return 1
+	fi
+	# Only a unix socket inside the state directory, 0700: the stack
+	# user and root may connect, nobody else (trust auth relies on it).
+	stack_as "$PG_BIN/pg_ctl" -D "$PB_STATE/pg" -w -t 30 -l "$PB_STATE/log/postgresql.log" \
+		-o "-c listen_addresses='' -k $PB_STATE/sock -c unix_socket_permissions=0700 -c fsync=${PB_PG_FSYNC:-on}" \
+		start >/dev/null ||
+		{ tail -n 20 "$PB_STATE/log/postgresql.log" >&2; stack_die "PostgreSQL did not start"; return 1; }
+	if ! psql -X -At -d "host=$PB_STATE/sock dbname=postgres user=pureboot" \
+		-c "SELECT 1 FROM pg_database WHERE datname = 'pureboot'" | grep -q 1; then
+		psql -X -q -d "host=$PB_STATE/sock dbname=postgres user=pureboot" \
+			-c "CREATE DATABASE pureboot" || return 1
+	fi
+	"$PB_TOP/scripts/migrate" "$(stack_conninfo)"
+}
+
+stack_pg_stop() {
+	[ -s "$PB_STATE/pg/postmaster.pid" ] || return 0
+	stack_as "$PG_BIN/pg_ctl" -D "$PB_STATE/pg" -w -m fast stop >/dev/null 2>&1 || true
+}
+
+stack_api_start() {
+	if stack_pid_alive "$PB_STATE/api.pid"; then
+		stack_die "pureboot-api is already running (pid $(cat "$PB_STATE/api.pid")) for $PB_STATE"
+		return 1
+	fi
+	rm -f "$PB_STATE/sock/api.sock"
+	# Not through stack_as: a backgrounded function is a subshell, and
+	# $! must be the API itself so that the pid file can stop it.
+	set --
+	[ "$(id -u)" != 0 ] || set -- setpriv --reuid=pureboot --regid=pureboot --init-groups --
+	"$@" "$PB_BUILD/pureboot-api" -s "$PB_STATE/sock/api.sock" \
+		-d "$(stack_conninfo)" -w "${PB_WORKERS:-4}" \
+		>>"$PB_STATE/log/api.log" 2>&1 &
+	echo $! >"$PB_STATE/api.pid"
+	i=0
+	while [ ! -S "$PB_STATE/sock/api.sock" ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$(cat "$PB_STATE/api.pid")" 2>/dev/null; then
+			tail -n 20 "$PB_STATE/log/api.log" >&2
+			stack_die "pureboot-api did not start"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+stack_api_stop() {
+	stack_pid_alive "$PB_STATE/api.pid" 2>/dev/null || return 0
+	pid=$(cat "$PB_STATE/api.pid")
+	kill "$pid" 2>/dev/null || true
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$PB_STATE/api.pid"
+}
+
+stack_nginx_conf() {
+	user_line=""
+	[ "$(id -u)" = 0 ] && user_line="user pureboot pureboot;"
+	t=$PB_STATE/nginx/tmp
+	{
+		printf '%s\n' "# generated by scripts/stack.sh from conf/nginx/pureboot.conf" \
+			"$user_line" "worker_processes 1;" "daemon on;" \
+			"pid $PB_STATE/nginx/nginx.pid;" \
+			"error_log $PB_STATE/log/nginx-error.log warn;" \
+			"events { worker_connections 1024; }" "http {" \
+			"access_log $PB_STATE/log/nginx-access.log;" \
+			"client_body_temp_path $t/body; proxy_temp_path $t/proxy;" \
+			"fastcgi_temp_path $t/fastcgi; uwsgi_temp_path $t/uwsgi;" \
+			"scgi_temp_path $t/scgi;"
+		sed -e "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$PB_PORT;|" \
+			-e "s|unix:/run/pureboot/api.sock|unix:$PB_STATE/sock/api.sock|" \
+			"$PB_TOP/conf/nginx/pureboot.conf"
+		echo "}"
+	} >"$PB_STATE/nginx/nginx.conf"
+}
+
+stack_nginx_start() {
+	if stack_pid_alive "$PB_STATE/nginx/nginx.pid"; then
+		stack_die "nginx is already running (pid $(cat "$PB_STATE/nginx/nginx.pid")) for $PB_STATE"
+		return 1
+	fi
+	stack_port_free "$PB_PORT" || return 1
+	stack_nginx_conf
+	nginx -q -e "$PB_STATE/log/nginx-error.log" -c "$PB_STATE/nginx/nginx.conf" ||
+		{ tail -n 5 "$PB_STATE/log/nginx-error.log" >&2; stack_die "nginx did not start"; return 1; }
+}
+
+stack_nginx_stop() {
+	stack_pid_alive "$PB_STATE/nginx/nginx.pid" 2>/dev/null || return 0
+	pid=$(cat "$PB_STATE/nginx/nginx.pid")
+	kill -TERM "$pid" 2>/dev/null || true
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+}
+
+stack_start() {
+	stack_layout && stack_pg_start && stack_api_start && stack_nginx_start
+}
+
+# Stops whatever of the stack is running; safe to call twice.
+stack_stop() {
+	stack_nginx_stop
+	stack_api_stop
+	stack_pg_stop
+}

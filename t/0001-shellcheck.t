@@ -1,0 +1,15 @@
+#!/bin/sh
+test_description='every shell script is shellcheck-clean'
+. "${0%/*}/lib.sh"
+
+test_expect_success 'scripts/ and .ci/ are shellcheck-clean' '
+	cd "$PB_TOP" &&
+	shellcheck -x scripts/deps scripts/migrate scripts/run scripts/stack.sh .ci/run
+'
+
+test_expect_success 't/ is shellcheck-clean' '
+	cd "$PB_TOP" &&
+	shellcheck t/lib.sh t/*.t
+'
+
+test_done
