@@ -1,0 +1,136 @@
+#!/bin/sh
+test_description='pureboot-tftp-hook sync: the tree from the database, atomic, with a manifest'
+. "${0%/*}/lib.sh"
+. "$PB_TOP/t/lib-hook.sh"
+
+db_start
+root=$TRASH/tftp
+
+test_expect_success 'the hook scripts are shellcheck-clean' '
+	cd "$PB_TOP" && shellcheck -x scripts/firmware t/lib-hook.sh
+'
+
+test_expect_success 'setup: firmware, one pi4 node, a foreign x86 PXE set-up' '
+	hook_root "$root" &&
+	mkdir "$root/pxelinux.cfg" && echo "DEFAULT local" >"$root/pxelinux.cfg/default" &&
+	echo x86 >"$root/ipxe.efi" &&
+	node_add d83add36 dc:a6:32:01:02:03 pi4 pending >id &&
+	hook_sync "$root"
+'
+
+test_expect_success 'a pending pi4 gets links into the firmware and deploy-arm64, config.txt and cmdline.txt' '
+	(cd "$root/d83add36" && for f in *; do
+		if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f $(stat -c %a "$f")"; fi
+	done) >actual &&
+	cat >expect <<-\EOF &&
+	bcm2711-rpi-4-b.dtb -> ../rpi-firmware/bcm2711-rpi-4-b.dtb
+	cmdline.txt 644
+	config.txt 644
+	fixup4.dat -> ../rpi-firmware/fixup4.dat
+	initramfs.img -> ../deploy-arm64/initramfs.img
+	kernel8.img -> ../deploy-arm64/kernel8.img
+	overlays -> ../rpi-firmware/overlays
+	start4.elf -> ../rpi-firmware/start4.elf
+	EOF
+	test_cmp expect actual &&
+	cat >expect <<-\EOF &&
+	# PureBoot-Pi: node d83add36 (pi4)
+	# Written by pureboot-tftp-hook from the database; changes here are overwritten.
+	arm_64bit=1
+	initramfs initramfs.img followkernel
+	enable_uart=1
+	[pi4]
+	kernel=kernel8.img
+	device_tree=bcm2711-rpi-4-b.dtb
+	[all]
+	EOF
+	test_cmp expect "$root/d83add36/config.txt" &&
+	echo "console=serial0,115200 console=tty1 pureboot.server=http://127.0.0.1:8080 pureboot.mode=install pureboot.state=pending pureboot.serial=d83add36 pureboot.node_id=$(cat id) pureboot.mac=dc:a6:32:01:02:03" >expect &&
+	test_cmp expect "$root/d83add36/cmdline.txt" &&
+	test "$(stat -c %a "$root/d83add36")" = 755
+'
+
+test_expect_success 'a second sync changes nothing (same inode, same mtime)' '
+	stat -c "%i %Y" "$root/d83add36" "$root/d83add36/config.txt" >before &&
+	sleep 1 && hook_sync "$root" 2>log &&
+	stat -c "%i %Y" "$root/d83add36" "$root/d83add36/config.txt" >after &&
+	test_cmp before after &&
+	grep -q " 0 written" log
+'
+
+test_expect_success 'the manifest is private and lists only what the hook made' '
+	test "$(stat -c %a "$root/.pureboot-manifest")" = 600 &&
+	! grep -e pxelinux -e ipxe -e rpi-firmware -e deploy "$root/.pureboot-manifest" &&
+	grep -qx "+d83add36" "$root/.pureboot-manifest"
+'
+
+test_expect_success 'installed: the serial dir holds only zero-length start files, plus a MAC fence dir' '
+	db_psql -c "SELECT 1 FROM pureboot.transition(\$\$$(cat id)\$\$, \$\$installing\$\$, \$\$t\$\$);
+	            SELECT 1 FROM pureboot.transition(\$\$$(cat id)\$\$, \$\$installed\$\$, \$\$t\$\$)" >/dev/null &&
+	hook_sync "$root" &&
+	(cd "$root/d83add36" && stat -c "%n %s %F" *) >actual &&
+	printf "%s\n" "start.elf 0 regular empty file" "start4.elf 0 regular empty file" >expect &&
+	test_cmp expect actual &&
+	test -d "$root/dc-a6-32-01-02-03" && ! ls -A "$root/dc-a6-32-01-02-03" | grep .
+'
+
+test_expect_success 'reprovision and back to pending: the fence dir goes, the boot files come back' '
+	for s in active reprovision pending; do
+		db_psql -c "SELECT 1 FROM pureboot.transition(\$\$$(cat id)\$\$, \$\$$s\$\$, \$\$t\$\$)" >/dev/null || return 1
+	done &&
+	hook_sync "$root" &&
+	! test -e "$root/dc-a6-32-01-02-03" &&
+	test -L "$root/d83add36/start4.elf" &&
+	grep -q "pureboot.state=pending" "$root/d83add36/cmdline.txt"
+'
+
+test_expect_success 'discovery off: the root files go, foreign files stay' '
+	test -L "$root/start4.elf" && test -f "$root/config.txt" &&
+	db_psql -c "UPDATE pureboot.settings SET value = \$\$off\$\$ WHERE key = \$\$discovery\$\$" &&
+	hook_sync "$root" &&
+	! test -e "$root/start4.elf" && ! test -e "$root/config.txt" &&
+	! test -e "$root/bootcode.bin" &&
+	test -f "$root/pxelinux.cfg/default" && test -f "$root/ipxe.efi" &&
+	db_psql -c "UPDATE pureboot.settings SET value = \$\$on\$\$ WHERE key = \$\$discovery\$\$" &&
+	hook_sync "$root" && test -L "$root/start4.elf"
+'
+
+test_expect_success 'discovery off keeps bootcode.bin while a Pi 3 netboots (its ROM asks the root)' '
+	node_add 3b3b3b3b b8:27:eb:00:00:01 pi3+ pending >id3 &&
+	db_psql -c "UPDATE pureboot.settings SET value = \$\$off\$\$ WHERE key = \$\$discovery\$\$" &&
+	hook_sync "$root" &&
+	test "$(readlink "$root/bootcode.bin")" = rpi-firmware/bootcode.bin &&
+	! test -e "$root/start.elf" &&
+	db_psql -c "DELETE FROM pureboot.nodes WHERE serial = \$\$3b3b3b3b\$\$" &&
+	hook_sync "$root" && ! test -e "$root/bootcode.bin" && ! test -e "$root/3b3b3b3b" &&
+	db_psql -c "UPDATE pureboot.settings SET value = \$\$on\$\$ WHERE key = \$\$discovery\$\$"
+'
+
+test_expect_success 'a name the hook would make but did not is left alone, and said so' '
+	mkdir "$root/0badc0de" && echo mine >"$root/0badc0de/keep" &&
+	node_add 0badc0de dc:a6:32:0b:ad:00 pi4 pending >/dev/null &&
+	! hook_sync "$root" 2>log &&
+	grep -q "\"0badc0de\" exists and is not in the manifest: left alone" log &&
+	echo mine >expect && test_cmp expect "$root/0badc0de/keep" &&
+	db_psql -c "DELETE FROM pureboot.nodes WHERE serial = \$\$0badc0de\$\$" &&
+	hook_sync "$root" && test_cmp expect "$root/0badc0de/keep"
+'
+
+test_expect_success 'a deleted node: its directories are removed' '
+	db_psql -c "DELETE FROM pureboot.nodes WHERE id = \$\$$(cat id)\$\$" &&
+	hook_sync "$root" && ! test -e "$root/d83add36" &&
+	! grep -qx "+d83add36" "$root/.pureboot-manifest"
+'
+
+test_expect_success 'leftover temporaries of a killed run are removed at start, others kept' '
+	mkdir "$root/.d83add36.tmp.Ab12Cd" "$root/.notours.tmp.Ab12Cd" &&
+	hook_sync "$root" 2>log &&
+	! test -e "$root/.d83add36.tmp.Ab12Cd" && test -d "$root/.notours.tmp.Ab12Cd"
+'
+
+test_expect_success 'a second hook on the same tree is refused' '
+	(flock 9 && ! hook_sync "$root" 2>log) 9<"$root/.pureboot-manifest" &&
+	grep -q "is locked: another pureboot-tftp-hook writes this tree" log
+'
+
+test_done
