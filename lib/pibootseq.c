@@ -32,12 +32,17 @@ pb_bootseq_end_name(enum pb_bootseq_end end)
 	return "?";
 }
 
-/* GPU firmware, loaders and kernels: what a fenced node must not get. */
+/* GPU firmware, loaders and kernels: what a fenced node must not get.
+ * Not the root's bootcode.bin: the Pi 3 ROM's second stage, the same
+ * for every Pi, asks for <serial>/start.elf next and boots nothing by
+ * itself (a fenced Pi 3 finds the zero-length one there). */
 static int
 is_bootable(const char *path)
 {
 	const char *base = strrchr(path, '/');
 
+	if (strcmp(path, "bootcode.bin") == 0)
+		return 0;
 	base = base ? base + 1 : path;
 	return strncmp(base, "start", 5) == 0 || strcmp(base, "bootcode.bin") == 0 ||
 	    strncmp(base, "kernel", 6) == 0 || strncmp(base, "initramfs", 9) == 0 ||
