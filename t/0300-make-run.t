@@ -34,6 +34,14 @@ test_expect_success 'make run prints the API URL, a token and the psql line' '
 	grep -q "psql: *psql .host=$state/sock dbname=pureboot" run.out
 '
 
+test_expect_success 'make run prints the TFTP root and the dnsmasq address, and serves TFTP' '
+	grep -q "TFTP: *root $state/tftp\$" run.out &&
+	grep -q "dnsmasq: 127.0.0.69 port 69" run.out &&
+	grep -q "reconcile: 0 nodes" "$state/log/hook.log" &&
+	"$PB_BUILD/pb-tftp" 127.0.0.69 get config.txt >tftp.out &&
+	test "$(cat tftp.out)" = "$(stat -c %s "$state/tftp/config.txt")"
+'
+
 test_expect_success 'the printed URL answers health' '
 	echo "{\"status\":\"ok\",\"database\":\"ok\"}" >expect &&
 	curl -sf "http://127.0.0.1:$port/api/v1/health" >actual &&
@@ -70,6 +78,7 @@ test_expect_success 'Ctrl-C stops everything it started' '
 
 test_expect_success 'a second make run reuses the state and keeps the data' '
 	run_start &&
+	test -d "$state/tftp/d83add36" &&
 	psql -X -At -d "host=$state/sock dbname=pureboot user=pureboot" \
 		-c "SELECT serial FROM pureboot.nodes" >actual &&
 	echo d83add36 >expect && test_cmp expect actual &&
