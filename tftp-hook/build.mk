@@ -18,3 +18,7 @@ firmware:
 
 bench-hook: all
 	@PB_BUILD=$(abspath $(BUILD)) t/bench/hook-bench.sh
+
+PROGS += $(BUILD)/pb-hookbench
+$(BUILD)/pb-hookbench: $(BUILD)/obj/t/tools/pb-hookbench.o
+	$(LINK)

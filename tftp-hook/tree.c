@@ -542,12 +542,15 @@ tree_put_dir(struct tree *t, const struct dirspec *d, struct pb_err *e)
 	struct staged st;
 	int rc;
 
-	if ((rc = tree_stage_dir(t, d, t->fsync, &st, e)) <= 0)
+	/* One syncfs (one journal commit) for the files, the directory and
+	 * the manifest line, rather than an fsync of each: what a NOTIFY
+	 * waits for.  The rename itself is made durable by the next
+	 * reconcile's fsync of the root; lost in a power cut, it leaves the
+	 * old version, which the reconcile at start replaces. */
+	if ((rc = tree_stage_dir(t, d, 0, &st, e)) <= 0)
 		return rc;
-	if (tree_commit(t, &st, e) == -1)
+	if (tree_sync(t, e) == -1 || tree_commit(t, &st, e) == -1)
 		return -1;
-	if (t->fsync && fsync(t->rootfd) == -1)
-		return pb_fail(e, "fsync \"%s\": %s", t->root, strerror(errno));
 	return 1;
 }
 
