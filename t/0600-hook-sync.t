@@ -133,4 +133,36 @@ test_expect_success 'a second hook on the same tree is refused' '
 	grep -q "is locked: another pureboot-tftp-hook writes this tree" log
 '
 
+test_expect_success 'bad data that got past the constraints: skipped with a reason, nothing outside the root' '
+	db_psql -c "ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_serial_check;
+		ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_hostname_check;
+		ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_pi_model_check" &&
+	db_psql -c "INSERT INTO pureboot.nodes (serial, mac, arch, boot_mode, pi_model, hostname) VALUES
+		(\$\$../../etc\$\$, NULL, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi4\$\$, NULL),
+		(\$\$a1a1a1a1/..\$\$, NULL, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi4\$\$, NULL),
+		(\$\$b2b2b2b2\$\$, NULL, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi4\$\$, \$\$x init=/bin/sh\$\$),
+		(\$\$c3c3c3c3\$\$, NULL, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi6\$\$, NULL),
+		(\$\$d4d4d4d4\$\$, NULL, \$\$aarch64\$\$, \$\$pi\$\$, NULL, NULL)" &&
+	db_psql -c "INSERT INTO pureboot.workflows (id, name, arch, definition) VALUES
+		(\$\$evil\$\$, \$\$e\$\$, \$\$aarch64\$\$, \$\${\"install_method\": \"nfs\", \"nfs_server\": \"1.2.3.4 init=/bin/sh\", \"nfs_base_path\": \"/x\", \"nfs_image\": \"i\"}\$\$);
+		INSERT INTO pureboot.nodes (serial, arch, boot_mode, pi_model, workflow_id) VALUES
+		(\$\$e5e5e5e5\$\$, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi4\$\$, \$\$evil\$\$)" &&
+	id5=$(db_psql -c "SELECT id FROM pureboot.nodes WHERE serial = \$\$e5e5e5e5\$\$") &&
+	for s in pending installing installed; do
+		db_psql -c "SELECT 1 FROM pureboot.transition(\$\$$id5\$\$, \$\$$s\$\$, \$\$t\$\$)" >/dev/null || return 1
+	done &&
+	find "$TRASH" "$root/.." -maxdepth 2 -newer "$root/.pureboot-manifest" >before 2>/dev/null;
+	! hook_sync "$root" 2>log &&
+	grep -q "serial \"../../etc\" is not 8 lower-case hex digits: skipped" log &&
+	grep -q "serial \"a1a1a1a1/..\" is not 8 lower-case hex digits: skipped" log &&
+	grep -q "hostname \"x init=/bin/sh\" is not an RFC 1123 label: skipped" log &&
+	grep -q "pi_model \"pi6\" is not a model in the table: skipped" log &&
+	grep -q "pi_model \"NULL\" is not a model in the table: skipped" log &&
+	grep -q "nfs_server \"1.2.3.4 init=/bin/sh\" is not a host name or an IP address: skipped" log &&
+	grep -q "sync: 6 nodes skipped for bad data" log &&
+	! test -e "$root/b2b2b2b2" && ! test -e "$root/c3c3c3c3" && ! test -e "$root/e5e5e5e5" &&
+	! test -e "$root/../etc" && ! test -e "$TRASH/etc" &&
+	! grep -rl "init=/bin/sh" "$root"/*/cmdline.txt "$root"/cmdline.txt
+'
+
 test_done

@@ -140,15 +140,15 @@ resolve(char *out, size_t size, const char *in, const struct plan *p,
 	return 0;
 }
 
+/* a: an untrusted value (quoted here); b: a reason already quoted. */
 static int
 skip(struct plan *p, const char *fmt, const char *a, const char *b)
 {
-	char qa[64], qb[64];
+	char qa[64];
 
 	pb_quote(qa, sizeof(qa), a ? a : "NULL", 40);
-	pb_quote(qb, sizeof(qb), b ? b : "", 300);
 	p->kind = PLAN_SKIP;
-	snprintf(p->why, sizeof(p->why), fmt, qa, qb);
+	snprintf(p->why, sizeof(p->why), fmt, qa, b ? b : "");
 	return 0;
 }
 
@@ -187,7 +187,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 
 	memset(p, 0, sizeof(*p));
 	if (row->id == NULL || pb_uuid_parse(&id, row->id, NULL) == -1) {
-		return skip(p, "node id %s is not a UUID%s", row->id, "");
+		return skip(p, "node id \"%s\" is not a UUID%s", row->id, "");
 	}
 	memcpy(p->id, id.s, sizeof(p->id));
 	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
@@ -212,17 +212,17 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 
 	/* A node to boot over the network: every value must be good. */
 	if (p->serial[0] == '\0')
-		return skip(p, "serial %s is not 8 lower-case hex digits%s",
+		return skip(p, "serial \"%s\" is not 8 lower-case hex digits%s",
 		    row->serial, "");
 	if (row->model == NULL || pb_model_parse(&m, row->model, NULL) == -1)
-		return skip(p, "pi_model %s is not a model in the table%s",
+		return skip(p, "pi_model \"%s\" is not a model in the table%s",
 		    row->model, "");
 	if (row->hostname != NULL &&
 	    pb_hostname_parse(&host, row->hostname, NULL) == -1)
-		return skip(p, "hostname %s is not an RFC 1123 label%s",
+		return skip(p, "hostname \"%s\" is not an RFC 1123 label%s",
 		    row->hostname, "");
 	if (row->hostname != NULL && strcmp(host.s, row->hostname) != 0)
-		return skip(p, "hostname %s is not lower case%s", row->hostname,
+		return skip(p, "hostname \"%s\" is not lower case%s", row->hostname,
 		    "");
 	if (env->server[0] == '\0')
 		return skip(p, "the server_url setting is missing or bad%s%s",
@@ -247,7 +247,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 			    resolve(nfs[i], sizeof(nfs[i]), src[i], p,
 			    lin.mac ? mac.s : NULL,
 			    lin.hostname ? host.s : NULL, env->server) == -1)
-				return skip(p, "workflow value %s is missing or "
+				return skip(p, "workflow value \"%s\" is missing or "
 				    "has a variable that does not resolve%s",
 				    src[i], "");
 		lin.nfs_server = nfs[0];
@@ -255,7 +255,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 		lin.nfs_image = nfs[2];
 	}
 	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
-		return skip(p, "%s%s", "", e.msg);
+		return skip(p, "%s%.400s", "", e.msg);
 
 	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
 	add_file(&p->dir, "cmdline.txt", buf, (size_t)n);
@@ -269,7 +269,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	cin.sections = &sec;
 	cin.nsections = 1;
 	if ((n = pb_render_config(buf, sizeof(buf), &cin, &e)) < 0)
-		return skip(p, "%s%s", "", e.msg);
+		return skip(p, "%s%.400s", "", e.msg);
 	add_file(&p->dir, "config.txt", buf, (size_t)n);
 
 	/* Pi 5: no GPU firmware is fetched, but the bootloader probes
