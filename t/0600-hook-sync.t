@@ -7,7 +7,7 @@ db_start
 root=$TRASH/tftp
 
 test_expect_success 'the hook scripts are shellcheck-clean' '
-	cd "$PB_TOP" && shellcheck -x scripts/firmware t/lib-hook.sh
+	cd "$PB_TOP" && shellcheck -x scripts/firmware t/lib-hook.sh t/bench/hook-bench.sh
 '
 
 test_expect_success 'setup: firmware, one pi4 node, a foreign x86 PXE set-up' '
