@@ -12,7 +12,7 @@ until_ok() {
 	i=0
 	until "$@"; do
 		i=$((i + 1))
-		[ $i -lt 100 ] || return 1
+		[ "$i" -lt 100 ] || return 1
 		sleep 0.05
 	done
 }
