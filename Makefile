@@ -24,6 +24,9 @@ PROGS =
 .PHONY: all deps run check check-asan test migrate clean bench
 all: build-all
 
+# Keep the objects of chained rules (unit tests) between runs.
+.SECONDARY:
+
 include $(sort $(wildcard */build.mk))
 
 build-all: $(PROGS)
