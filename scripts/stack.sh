@@ -50,6 +50,11 @@ stack_psql() {
 stack_layout() {
 	mkdir -p "$PB_STATE" || return 1
 	PB_STATE=$(cd "$PB_STATE" && pwd) || return 1
+	# A unix socket path holds at most 107 bytes (sun_path).
+	if [ ${#PB_STATE} -gt 80 ]; then
+		stack_die "state directory \"$PB_STATE\" is too long for a unix socket path (at most 80 characters); use a shorter STATE="
+		return 1
+	fi
 	mkdir -p "$PB_STATE/pg" "$PB_STATE/sock" "$PB_STATE/log" \
 		"$PB_STATE/nginx/tmp" || return 1
 	chmod 0700 "$PB_STATE/pg"
