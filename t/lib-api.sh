@@ -2,10 +2,13 @@
 # t/lib-api.sh: helpers for the API tests (t/04xx, t/05xx).  Source it
 # after t/lib.sh and api_start.
 
-# An operator token in $OP (and the file ./.op-token).
+# An operator token in $TRASH/.op-token (test bodies run in subshells:
+# state lives in files); op_token prints it.
 api_operator() {
-	OP=$(db_psql -c "SELECT pureboot.token_create('test-operator')") || return 1
-	export OP
+	db_psql -c "SELECT pureboot.token_create('test-operator')" >"$TRASH/.op-token"
+}
+op_token() {
+	cat "$TRASH/.op-token"
 }
 
 # op METHOD PATH [curl args] and op_body METHOD PATH FILE [curl args]:
@@ -13,12 +16,12 @@ api_operator() {
 op() {
 	m=$1 p=$2
 	shift 2
-	api "$m" "$p" -H "Authorization: Bearer $OP" "$@"
+	api "$m" "$p" -H "Authorization: Bearer $(op_token)" "$@"
 }
 op_body() {
 	m=$1 p=$2 f=$3
 	shift 3
-	api_body "$m" "$p" "$f" -H "Authorization: Bearer $OP" "$@"
+	api_body "$m" "$p" "$f" -H "Authorization: Bearer $(op_token)" "$@"
 }
 
 # The body of an api reply file, without the status.
