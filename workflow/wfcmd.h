@@ -1,0 +1,7 @@
+/* wfcmd.h: the commands of pureboot-workflow. */
+#ifndef PB_WFCMD_H
+#define PB_WFCMD_H
+
+int wf_cmd_sync(int argc, char **argv);
+
+#endif
