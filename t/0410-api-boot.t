@@ -102,6 +102,7 @@ test_expect_success 'pending with a workflow: install instructions, a token, and
 	PB_INSTALL_METHOD='"'"'image'"'"'
 	PB_MESSAGE='"'"'install workflow pi-img, attempt 1'"'"'
 	PB_NODE_ID='"'"'$id'"'"'
+	PB_RESIZE_ROOTFS='"'"'0'"'"'
 	PB_STATE='"'"'installing'"'"'
 	PB_TARGET_DEVICE='"'"'/dev/mmcblk0'"'"'
 	EOF2
