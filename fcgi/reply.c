@@ -86,12 +86,6 @@ pb_reply(struct pb_req *r, int status, const json_t *body)
 }
 
 void
-pb_reply_raw(struct pb_req *r, int status, const char *json)
-{
-	send(r, status, "application/json", json, "\n");
-}
-
-void
 pb_reply_text(struct pb_req *r, int status, const char *ctype,
     const char *text)
 {

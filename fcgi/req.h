@@ -51,9 +51,6 @@ void pb_reply_internal(struct pb_req *r, const char *what,
 void pb_reply_text(struct pb_req *r, int status, const char *ctype,
     const char *text);
 
-/* Send JSON text made elsewhere (by PostgreSQL) as it is. */
-void pb_reply_raw(struct pb_req *r, int status, const char *json);
-
 /* 400 bad_request with "where: reason". */
 void pb_reply_bad(struct pb_req *r, const char *where,
     const struct pb_err *e);

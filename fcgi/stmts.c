@@ -1,7 +1,7 @@
 /* stmts.c: every SQL statement the API runs, prepared once per
  * connection.  Parameters only; no SQL is ever built from input.
  * JSON answers are built by PostgreSQL (json_build_object keeps key
- * order) and sent as they are. */
+ * order); hutil.c re-prints them compact with jansson. */
 #include <stddef.h>
 
 #include "db.h"
