@@ -17,6 +17,7 @@ $(BUILD)/pb-bench-ceiling: $(BUILD)/obj/fcgi/bench/ceiling.o
 	$(LINK)
 
 .PHONY: bench-api
+BENCHES += bench-api
 bench-api: deps
 	@$(MAKE) --no-print-directory all
 	@PB_BUILD=$(abspath $(BUILD)) scripts/bench-api
