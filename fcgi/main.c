@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <sodium.h>
 
 #include "req.h"
 #include "worker.h"
@@ -103,24 +104,30 @@ static void
 supervise(const struct opts *o, int sock)
 {
 	pid_t kids[MAX_WORKERS];
+	time_t born[MAX_WORKERS];
 	int i, st;
 	pid_t pid;
 
-	for (i = 0; i < o->workers; i++)
+	for (i = 0; i < o->workers; i++) {
 		kids[i] = spawn(sock, o->conninfo);
+		born[i] = time(NULL);
+	}
 	while (!stopping) {
 		pid = wait(&st);
-		if (pid == -1) {
-			if (errno != EINTR)
-				sleep(1);	/* no children: respawn below */
-		}
+		if (pid == -1 && errno != EINTR)
+			sleep(1);	/* no children: respawn below */
 		for (i = 0; i < o->workers && !stopping; i++) {
 			if (kids[i] != pid && kids[i] != -1)
 				continue;
 			if (kids[i] == pid)
 				pb_log("worker %ld exited (status %d); "
 				    "starting another", (long)pid, st);
+			/* A worker that dies at once would otherwise be
+			 * replaced in a tight loop. */
+			if (time(NULL) - born[i] < 1)
+				sleep(1);
 			kids[i] = spawn(sock, o->conninfo);
+			born[i] = time(NULL);
 		}
 	}
 	for (i = 0; i < o->workers; i++)
@@ -143,6 +150,12 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Install tokens come from randombytes_buf(); initialise before the
+	 * workers fork so none of them does it on a request. */
+	if (sodium_init() < 0) {
+		fprintf(stderr, "pureboot-api: cannot initialise libsodium\n");
+		return 1;
+	}
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "pureboot-api: cannot initialise libfcgi\n");
 		return 1;
