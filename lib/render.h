@@ -43,9 +43,11 @@ struct pb_cmdline_in {
 	const struct pb_uuid *node_id;	/* NULL at the root */
 	const struct pb_mac *mac;	/* NULL: none */
 	const struct pb_hostname *hostname;	/* NULL: none */
-	const char *nfs_server;		/* PB_MODE_NFS only */
-	const char *nfs_base_path;
-	const char *nfs_image;
+	/* PB_MODE_NFS only: as the workflow resolver gives them
+	 * (lib/wf_instructions.h) and the API serves them to the agent. */
+	const char *nfs_server;
+	const char *nfs_path;
+	const char *nfs_options;
 };
 
 ssize_t pb_render_cmdline(char *buf, size_t size,

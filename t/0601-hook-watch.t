@@ -77,7 +77,7 @@ test_expect_success 'a workflow change re-renders its nodes' '
 	for s in installing installed; do
 		db_psql -c "SELECT 1 FROM pureboot.transition(\$\$$(cat id)\$\$, \$\$$s\$\$, \$\$t\$\$)" >/dev/null || return 1
 	done &&
-	until_ok has "$root/0000beef/cmdline.txt" "pureboot.mode=nfs .*pureboot.nfs_base_path=/srv/0000beef " &&
+	until_ok has "$root/0000beef/cmdline.txt" "pureboot.mode=nfs .*pureboot.nfs_path=/srv/0000beef/a.tar " &&
 	db_psql -c "UPDATE pureboot.workflows SET definition = definition || \$\${\"nfs_server\": \"10.0.0.6\"}\$\$" &&
 	until_ok has "$root/0000beef/cmdline.txt" "pureboot.nfs_server=10.0.0.6 "
 '

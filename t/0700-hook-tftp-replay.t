@@ -211,7 +211,7 @@ test_expect_success 'NFS workflow: installed and active nodes boot with the NFS 
 	for srv in 10.66.0.1 10.66.0.2; do
 		client 240 $srv replay pi4 0a0a0a0a >out 2>err &&
 		grep -q "^end: booted kernel=0a0a0a0a/kernel8.img" out &&
-		grep -q "pureboot.mode=nfs pureboot.state=active .* pureboot.nfs_server=10.66.0.9 pureboot.nfs_base_path=/nfsroot pureboot.nfs_image=base-arm64.tar.gz\$" out &&
+		grep -q "pureboot.mode=nfs pureboot.state=active .* pureboot.nfs_server=10.66.0.9 pureboot.nfs_path=/nfsroot/base-arm64.tar.gz pureboot.nfs_options=vers=3,tcp\$" out &&
 		client 241 $srv replay pi5 0b0b0b0b >out 2>err &&
 		grep -q "^end: booted kernel=0b0b0b0b/kernel_2712.img" out &&
 		grep -q "pureboot.mode=nfs pureboot.state=installed " out || return 1

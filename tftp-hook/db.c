@@ -10,8 +10,7 @@
 #define NODE_SQL \
 	"SELECT n.id::text, n.serial, n.mac::text, n.pi_model, n.hostname, " \
 	"n.state::text, n.boot_mode, w.definition->>'install_method', " \
-	"w.definition->>'nfs_server', w.definition->>'nfs_base_path', " \
-	"w.definition->>'nfs_image' " \
+	"w.definition::text " \
 	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
 	"ON w.id = n.workflow_id "
 
@@ -108,7 +107,5 @@ db_row(PGresult *r, int i, struct node_row *row)
 	row->state = col(r, i, 5);
 	row->boot_mode = col(r, i, 6);
 	row->install_method = col(r, i, 7);
-	row->nfs_server = col(r, i, 8);
-	row->nfs_base_path = col(r, i, 9);
-	row->nfs_image = col(r, i, 10);
+	row->definition = col(r, i, 8);
 }

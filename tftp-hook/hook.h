@@ -102,7 +102,8 @@ int tree_sync(struct tree *t, struct pb_err *e);
 /* The database's view of one node, validated (plan.c). */
 struct node_row {
 	const char *id, *serial, *mac, *model, *hostname, *state, *boot_mode;
-	const char *install_method, *nfs_server, *nfs_base_path, *nfs_image;
+	const char *install_method;
+	const char *definition;	/* the workflow's JSON, as text */
 };
 
 /* What the environment offers the renderer (settings, files on disk). */

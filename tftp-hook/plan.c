@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "hook.h"
 #include "render.h"
+#include "wf_instructions.h"
 
 #define FW "rpi-firmware/"
 #define DEPLOY "deploy-arm64/"
@@ -103,43 +106,6 @@ runs_installed_os(const char *state)
 	return 0;
 }
 
-/* ${serial} ${mac} ${hostname} ${node_id} ${server} in a workflow
- * value; anything else left unresolved is an error of the value. */
-static int
-resolve(char *out, size_t size, const char *in, const struct plan *p,
-    const char *mac, const char *hostname, const char *server)
-{
-	static const char *const names[] = {
-		"serial", "mac", "hostname", "node_id", "server",
-	};
-	const char *vals[5] = { p->serial, mac, hostname, p->id, server };
-	size_t o = 0, i, n;
-
-	while (*in != '\0') {
-		if (in[0] == '$' && in[1] == '{') {
-			for (i = 0; i < 5; i++) {
-				n = strlen(names[i]);
-				if (strncmp(in + 2, names[i], n) == 0 && in[2 + n] == '}')
-					break;
-			}
-			if (i == 5 || vals[i] == NULL || vals[i][0] == '\0')
-				return -1;
-			n = strlen(vals[i]);
-			if (o + n >= size)
-				return -1;
-			memcpy(out + o, vals[i], n);
-			o += n;
-			in += 3 + strlen(names[i]);
-			continue;
-		}
-		if (o + 1 >= size)
-			return -1;
-		out[o++] = *in++;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 /* a: an untrusted value (quoted here); b: a reason already quoted. */
 static int
 skip(struct plan *p, const char *fmt, const char *a, const char *b)
@@ -182,6 +148,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	struct pb_err e;
 	enum pb_model m;
 	char buf[1024], what[64], nfs[3][256];
+	json_t *def = NULL, *wi = NULL;
 	ssize_t n;
 	int nfsboot;
 
@@ -238,21 +205,39 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	lin.mac = p->macdir[0] != '\0' ? &mac : NULL;
 	lin.hostname = row->hostname != NULL ? &host : NULL;
 	if (nfsboot) {
-		const char *src[3] = { row->nfs_server, row->nfs_base_path,
-		    row->nfs_image };
+		/* The workflow loader's resolver: the same values the API
+		 * gives the agent, variables and checks included. */
+		struct pb_wf_node wn;
+		json_error_t je;
+		const char *v[3];
 		int i;
 
+		memset(&wn, 0, sizeof(wn));
+		wn.id = id;
+		wn.serial = serial;
+		if (lin.mac != NULL)
+			wn.mac = mac;
+		if (lin.hostname != NULL)
+			wn.hostname = host;
+		wn.server = env->server;
+		if (row->definition == NULL ||
+		    (def = json_loads(row->definition, 0, &je)) == NULL)
+			return skip(p, "workflow definition is not JSON%s%s", "",
+			    "");
+		if ((wi = pb_wf_instructions_new(def, &wn, &e)) == NULL) {
+			json_decref(def);
+			return skip(p, "%s%.400s", "", e.msg);
+		}
+		v[0] = json_string_value(json_object_get(wi, "nfs_server"));
+		v[1] = json_string_value(json_object_get(wi, "nfs_path"));
+		v[2] = json_string_value(json_object_get(wi, "nfs_options"));
 		for (i = 0; i < 3; i++)
-			if (src[i] == NULL ||
-			    resolve(nfs[i], sizeof(nfs[i]), src[i], p,
-			    lin.mac ? mac.s : NULL,
-			    lin.hostname ? host.s : NULL, env->server) == -1)
-				return skip(p, "workflow value \"%s\" is missing or "
-				    "has a variable that does not resolve%s",
-				    src[i], "");
+			snprintf(nfs[i], sizeof(nfs[i]), "%s", v[i] ? v[i] : "");
+		json_decref(wi);
+		json_decref(def);
 		lin.nfs_server = nfs[0];
-		lin.nfs_base_path = nfs[1];
-		lin.nfs_image = nfs[2];
+		lin.nfs_path = nfs[1];
+		lin.nfs_options = nfs[2];
 	}
 	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
 		return skip(p, "%s%.400s", "", e.msg);

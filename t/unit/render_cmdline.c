@@ -40,13 +40,13 @@ main(void)
 		  "pureboot.node_id=0b8e2c1a-1234-4abc-8def-0123456789ab "
 		  "pureboot.hostname=node-01\n" },
 		{ "nfs node", { PB_MODE_NFS, "http://[fd00::1]:8080",
-		    NODE("active"), &mac, NULL, "192.168.1.10", "/nfsroot",
-		    "ubuntu-arm64-base.tar.gz" },
+		    NODE("active"), &mac, NULL, "192.168.1.10",
+		    "/nfsroot/ubuntu-arm64-base", "vers=3,tcp" },
 		  "console=serial0,115200 console=tty1 pureboot.server=http://[fd00::1]:8080 "
 		  "pureboot.mode=nfs pureboot.state=active pureboot.serial=d83add36 "
 		  "pureboot.node_id=0b8e2c1a-1234-4abc-8def-0123456789ab "
 		  "pureboot.mac=dc:a6:32:01:02:03 pureboot.nfs_server=192.168.1.10 "
-		  "pureboot.nfs_base_path=/nfsroot pureboot.nfs_image=ubuntu-arm64-base.tar.gz\n" },
+		  "pureboot.nfs_path=/nfsroot/ubuntu-arm64-base pureboot.nfs_options=vers=3,tcp\n" },
 		{ "server with a space", { PB_MODE_DISCOVERY, "http://a b", NULL,
 		    NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL },
 		{ "server with a newline", { PB_MODE_DISCOVERY,
@@ -67,18 +67,19 @@ main(void)
 		    "http://a", NODE("pending"), NULL, &badhost, NULL, NULL, NULL },
 		  NULL },
 		{ "nfs server with a space", { PB_MODE_NFS, "http://a",
-		    NODE("active"), NULL, NULL, "a b", "/nfsroot", "img" }, NULL },
+		    NODE("active"), NULL, NULL, "a b", "/nfsroot", "vers=3" }, NULL },
 		{ "nfs path with ..", { PB_MODE_NFS, "http://a", NODE("active"),
-		    NULL, NULL, "nfs", "/nfsroot/../etc", "img" }, NULL },
+		    NULL, NULL, "nfs", "/nfsroot/../etc", "vers=3" }, NULL },
 		{ "relative nfs path", { PB_MODE_NFS, "http://a", NODE("active"),
-		    NULL, NULL, "nfs", "nfsroot", "img" }, NULL },
-		{ "nfs image with a slash", { PB_MODE_NFS, "http://a",
-		    NODE("active"), NULL, NULL, "nfs", "/nfsroot", "a/b" }, NULL },
-		{ "nfs image missing", { PB_MODE_NFS, "http://a", NODE("active"),
+		    NULL, NULL, "nfs", "nfsroot", "vers=3" }, NULL },
+		{ "nfs options with a space", { PB_MODE_NFS, "http://a",
+		    NODE("active"), NULL, NULL, "nfs", "/nfsroot", "vers=3 init=/x" },
+		  NULL },
+		{ "nfs options missing", { PB_MODE_NFS, "http://a", NODE("active"),
 		    NULL, NULL, "nfs", "/nfsroot", NULL }, NULL },
 		{ "nfs with a variable left", { PB_MODE_NFS, "http://a",
 		    NODE("active"), NULL, NULL, "nfs", "/nfsroot/${serial}",
-		    "img" }, NULL },
+		    "vers=3" }, NULL },
 	};
 	static const struct { const char *v; int ok; } files[] = {
 		{ "kernel8.img", 1 }, { "overlays/x.dtbo", 1 }, { "a..b", 0 },
