@@ -34,9 +34,13 @@ $$;
 -- directory in the path, else by its last known address.  dnsmasq runs
 -- the script twice for a file a Pi first probes for its size (it aborts
 -- right after the OACK and asks again): the second identical event
--- within a few seconds is dropped.
+-- within a few seconds is dropped.  p_client_mac is the client's MAC
+-- from the server's neighbour table: a node found by its serial that
+-- has no MAC yet gets it (a Pi is known by serial before it registers),
+-- unless another node has that MAC.
 CREATE FUNCTION pureboot.hook_tftp_event(
-	p_size bigint, p_ip inet, p_serial text, p_mac macaddr, p_file text
+	p_size bigint, p_ip inet, p_serial text, p_mac macaddr, p_file text,
+	p_client_mac macaddr DEFAULT NULL
 ) RETURNS uuid
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -45,6 +49,12 @@ DECLARE
 BEGIN
 	IF p_serial IS NOT NULL THEN
 		SELECT id INTO n FROM pureboot.nodes WHERE serial = p_serial;
+		IF n IS NOT NULL AND p_client_mac IS NOT NULL
+		   AND NOT EXISTS (SELECT 1 FROM pureboot.nodes WHERE mac = p_client_mac) THEN
+			PERFORM set_config('pureboot.actor', 'tftp-hook', true);
+			UPDATE pureboot.nodes SET mac = p_client_mac
+			WHERE id = n AND mac IS NULL;
+		END IF;
 	END IF;
 	IF n IS NULL AND p_mac IS NOT NULL THEN
 		SELECT id INTO n FROM pureboot.nodes WHERE mac = p_mac;

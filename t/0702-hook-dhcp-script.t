@@ -51,6 +51,16 @@ test_expect_success 'a TFTP transfer after a tsize probe is one tftp_sent event'
 	test_cmp expect actual
 '
 
+test_expect_success 'a Pi known by serial only gets its MAC from its first TFTP request' '
+	db_psql -c "INSERT INTO pureboot.nodes (serial, arch, boot_mode, pi_model) VALUES (\$\$0a0a0a0a\$\$, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi4\$\$)" &&
+	hook_sync "$root" &&
+	client_add 6 dc:a6:32:0a:0a:0a &&
+	client 6 10.66.0.1 -a -B 1468 get 0a0a0a0a/start4.elf >/dev/null &&
+	i=0 && while [ -z "$(events 0a0a0a0a tftp)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+	db_psql -c "SELECT mac FROM pureboot.nodes WHERE serial = \$\$0a0a0a0a\$\$" >actual &&
+	echo dc:a6:32:0a:0a:0a >expect && test_cmp expect actual
+'
+
 test_expect_success 'a malformed environment or arguments never fail and write nothing' '
 	before=$(db_count node_events) &&
 	"$HOOK" add "not a mac" 10.0.0.1 && "$HOOK" add && "$HOOK" tftp &&

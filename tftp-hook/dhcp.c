@@ -32,6 +32,32 @@ clean(char *out, size_t size, const char *in)
 	return o > 0 ? out : NULL;
 }
 
+/* The client's MAC from the kernel's neighbour table (/proc/net/arp of
+ * dnsmasq's network namespace, which the script shares): dnsmasq has
+ * just talked to it.  "" when not there or incomplete. */
+static void
+arp_mac(const char *ip, char out[18])
+{
+	char line[256], a[64], hw[64], flags[16];
+	struct pb_mac m;
+	FILE *f;
+
+	out[0] = '\0';
+	if ((f = fopen("/proc/net/arp", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* IP address, HW type, Flags, HW address, Mask, Device */
+		if (sscanf(line, "%63s %*s %15s %63s", a, flags, hw) != 3 ||
+		    strcmp(a, ip) != 0 || strcmp(flags, "0x0") == 0)
+			continue;
+		if (pb_mac_parse(&m, hw, NULL) == 0 &&
+		    strcmp(m.s, "00:00:00:00:00:00") != 0)
+			memcpy(out, m.s, 18);
+		break;
+	}
+	fclose(f);
+}
+
 /* The serial or MAC directory a TFTP path went through. */
 static void
 path_ids(const char *path, const char *root, char serial[9], char mac[18],
@@ -65,17 +91,19 @@ path_ids(const char *path, const char *root, char serial[9], char mac[18],
 int
 mode_dhcp(int argc, char **argv)
 {
-	const char *vals[5] = { NULL };
+	const char *vals[6] = { NULL };
 	struct pb_mac mac;
 	struct pb_ip ip;
 	struct pb_hostname host;
 	struct pb_err e;
 	char q[128], vendor[80], size[24], serial[9], macs[18], file[256];
+	char cmac[18];
 	const char *f, *sql;
 	PGconn *db = NULL;
 	PGresult *r = NULL;
 	char *end;
 	unsigned long long sz;
+	int nparams;
 
 	if (argc < 1)
 		return 0;
@@ -93,7 +121,9 @@ mode_dhcp(int argc, char **argv)
 		vals[3] = clean(vendor, sizeof(vendor), getenv("DNSMASQ_VENDOR_CLASS"));
 		vals[4] = argc > 3 && pb_hostname_parse(&host, argv[3], NULL) == 0 ?
 		    host.s : NULL;
-		sql = "SELECT pureboot.hook_dhcp_event($1, $2::macaddr, $3::inet, $4, $5)";
+		sql = "SELECT pureboot.hook_dhcp_event($1, $2::macaddr, $3::inet, "
+		    "$4, $5)";
+		nparams = 5;
 	} else if (strcmp(argv[0], "tftp") == 0) {
 		if (argc < 4 || pb_ip_parse(&ip, argv[2], &e) == -1) {
 			hook_log("dhcp-script: tftp: %s", argc < 4 ?
@@ -115,8 +145,11 @@ mode_dhcp(int argc, char **argv)
 		vals[2] = serial[0] ? serial : NULL;
 		vals[3] = macs[0] ? macs : NULL;
 		vals[4] = file;
+		arp_mac(ip.s, cmac);
+		vals[5] = cmac[0] ? cmac : NULL;
 		sql = "SELECT pureboot.hook_tftp_event($1::bigint, $2::inet, $3, "
-		    "$4::macaddr, $5)";
+		    "$4::macaddr, $5, $6::macaddr)";
+		nparams = 6;
 	} else
 		return 0;	/* init, arp-add, ...: nothing to record */
 
@@ -127,7 +160,7 @@ mode_dhcp(int argc, char **argv)
 		hook_log("dhcp-script: %s", e.msg);
 		return 0;
 	}
-	r = PQexecParams(db, sql, 5, NULL, vals, NULL, NULL, 0);
+	r = PQexecParams(db, sql, nparams, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		hook_log("dhcp-script: %s: %s", argv[0], PQerrorMessage(db));
 	PQclear(r);
