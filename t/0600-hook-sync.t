@@ -133,6 +133,31 @@ test_expect_success 'a second hook on the same tree is refused' '
 	grep -q "is locked: another pureboot-tftp-hook writes this tree" log
 '
 
+test_expect_success 'firmware import from a Raspberry Pi OS boot partition: both DTB namings, a CM5 boots' '
+	fw="$root/rpi-firmware" && boot=$TRASH/boot && r2=$TRASH/tftp2 &&
+	mkdir -p "$boot/overlays" "$r2/deploy-arm64" &&
+	cp "$fw/bootcode.bin" "$fw/start.elf" "$fw/start4.elf" "$fw/fixup.dat" "$fw/fixup4.dat" \
+		"$fw/bcm2711-rpi-4-b.dtb" "$boot/" &&
+	cp -L "$fw/bcm2837-rpi-3-b-plus.dtb" "$boot/bcm2710-rpi-3-b-plus.dtb" &&
+	cp -L "$fw/bcm2712-rpi-5-b.dtb" "$boot/bcm2712-rpi-cm5-cm5io.dtb" &&
+	echo overlay >"$boot/overlays/disable-bt.dtbo" &&
+	"$PB_TOP/scripts/firmware" import "$boot" "$r2" 2>log &&
+	test "$(readlink "$r2/rpi-firmware/bcm2837-rpi-3-b-plus.dtb")" = bcm2710-rpi-3-b-plus.dtb &&
+	test -f "$r2/rpi-firmware/overlays/disable-bt.dtbo" &&
+	test "$(stat -c %a "$r2/rpi-firmware/start4.elf")" = 644 &&
+	cp "$root/deploy-arm64/"* "$r2/deploy-arm64/" &&
+	db_psql -c "DELETE FROM pureboot.nodes" &&
+	node_add 0c0c0c0c d8:3a:dd:00:00:0c cm5 pending >/dev/null &&
+	node_add 3b3b3b3b b8:27:eb:00:00:01 pi3+ pending >/dev/null &&
+	hook_sync "$r2" &&
+	test "$(readlink "$r2/0c0c0c0c/bcm2712-rpi-cm5-cm5io.dtb")" = ../rpi-firmware/bcm2712-rpi-cm5-cm5io.dtb &&
+	grep -qx "device_tree=bcm2837-rpi-3-b-plus.dtb" "$r2/3b3b3b3b/config.txt" &&
+	"$HOOK" -d "$PB_DB" -r "$r2" check >out &&
+	echo "check: 0 problems" >expect && test_cmp expect out &&
+	! "$PB_TOP/scripts/firmware" import "$TRASH" "$r2" 2>err &&
+	grep -q "not a Raspberry Pi boot partition" err
+'
+
 test_expect_success 'bad data that got past the constraints: skipped with a reason, nothing outside the root' '
 	db_psql -c "ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_serial_check;
 		ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_hostname_check;
