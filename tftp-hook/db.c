@@ -17,6 +17,13 @@
 PGconn *
 db_connect(const char *conninfo, struct pb_err *e)
 {
+	return db_connect_timeout(conninfo, 30000, e);
+}
+
+PGconn *
+db_connect_timeout(const char *conninfo, int timeout_ms, struct pb_err *e)
+{
+	char sql[128];
 	PGconn *c;
 	PGresult *r;
 
@@ -30,9 +37,10 @@ db_connect(const char *conninfo, struct pb_err *e)
 		PQfinish(c);
 		return NULL;
 	}
-	/* The hook reads; a long lock wait must not stall the tree. */
-	r = PQexec(c, "SET statement_timeout = '30s'; "
-	    "SET application_name = 'pureboot-tftp-hook'");
+	/* A long lock wait must not stall the tree (or dnsmasq). */
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; "
+	    "SET application_name = 'pureboot-tftp-hook'", timeout_ms);
+	r = PQexec(c, sql);
 	PQclear(r);
 	return c;
 }

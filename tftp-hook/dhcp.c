@@ -155,8 +155,7 @@ mode_dhcp(int argc, char **argv)
 
 	/* Never hold dnsmasq up for long: its script runs synchronously. */
 	setenv("PGCONNECT_TIMEOUT", "2", 0);
-	setenv("PGOPTIONS", "-c statement_timeout=2000", 0);
-	if ((db = db_connect(getenv("PUREBOOT_DB"), &e)) == NULL) {
+	if ((db = db_connect_timeout(getenv("PUREBOOT_DB"), 2000, &e)) == NULL) {
 		hook_log("dhcp-script: %s", e.msg);
 		return 0;
 	}

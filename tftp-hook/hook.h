@@ -146,6 +146,8 @@ extern const char *const hook_root_names[];
 
 /* db.c */
 PGconn *db_connect(const char *conninfo, struct pb_err *e);
+PGconn *db_connect_timeout(const char *conninfo, int timeout_ms,
+    struct pb_err *e);
 int db_settings(PGconn *db, struct env *env, struct pb_err *e);
 /* All Pi nodes, or one node by id (NULL: all). */
 PGresult *db_nodes(PGconn *db, const char *id, struct pb_err *e);
