@@ -24,7 +24,10 @@ hash(const char *s)
 static int
 grow(struct strset *s)
 {
-	struct strset n = { NULL, s->cap ? s->cap * 2 : 256, 0, 0 };
+	/* Double when live names fill a quarter; else only clear the
+	 * tombstones (a churning set must not grow for ever). */
+	struct strset n = { NULL, s->cap == 0 ? 256 :
+	    (s->n + 1) * 4 > s->cap ? s->cap * 2 : s->cap, 0, 0 };
 	size_t i;
 
 	if ((n.slot = calloc(n.cap, sizeof(*n.slot))) == NULL)
@@ -167,7 +170,8 @@ strmap_set(struct strmap *m, const char *k, const char *v)
 	    k[0] == '\0')
 		return -1;
 	if ((m->fill + 1) * 2 > m->cap) {
-		struct strmap n = { NULL, m->cap ? m->cap * 2 : 256, 0, 0 };
+		struct strmap n = { NULL, m->cap == 0 ? 256 :
+		    (m->n + 1) * 4 > m->cap ? m->cap * 2 : m->cap, 0, 0 };
 
 		if ((n.slot = calloc(n.cap, sizeof(*n.slot))) == NULL)
 			return -1;
