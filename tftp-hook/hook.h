@@ -65,6 +65,10 @@ struct tree {
 	struct strset man;	/* names the hook created */
 	/* Counters for the log line of a reconcile. */
 	unsigned long written, unchanged, removed;
+	/* Manifest lines appended since it was last written whole. */
+	unsigned long appended;
+	/* Renames not yet made durable by an fsync of the root. */
+	int dirty;
 };
 
 #define TREE_FSYNC	1	/* make each change durable before it is visible */

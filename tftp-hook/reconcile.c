@@ -1,5 +1,6 @@
 /* reconcile.c: make the tree match the database, for every node (a
  * reconcile) or for one (on NOTIFY). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,10 +211,18 @@ reconcile(struct hookctx *h, struct pb_err *e)
 		}
 		strmap_del(&h->owner, name);
 	}
-	if (tree_compact(&h->tree, e) == -1 ||
-	    (h->tree.fsync && fsync(h->tree.rootfd) == -1)) {
+	/* The renames of this reconcile (and of the NOTIFYs before it)
+	 * become durable here. */
+	if (tree_compact(&h->tree, e) == -1) {
 		hook_log("%s", e->msg);
 		errors++;
+	}
+	if (h->tree.fsync && h->tree.dirty) {
+		if (fsync(h->tree.rootfd) == -1) {
+			hook_log("fsync \"%s\": %s", h->tree.root, strerror(errno));
+			errors++;
+		} else
+			h->tree.dirty = 0;
 	}
 	hook_log("reconcile: %d nodes, %lu written, %lu unchanged, %lu removed, "
 	    "%lu skipped, %d errors", PQntuples(res), h->tree.written,

@@ -176,6 +176,7 @@ man_append(struct tree *t, char op, const char *name, struct pb_err *e)
 
 	if (write(t->manfd, line, (size_t)n) != n)
 		return pb_fail(e, "manifest: write: %s", strerror(errno));
+	t->appended++;
 	return 0;
 }
 
@@ -240,6 +241,9 @@ tree_compact(struct tree *t, struct pb_err *e)
 	FILE *f = NULL;
 	int fd = -1, rc = -1;
 
+	/* Nothing appended since the last rewrite: it is compact already. */
+	if (t->appended == 0)
+		return 0;
 	tmpname(tmp, sizeof(tmp), "pureboot-manifest", "tmp");
 	if ((fd = openat(t->rootfd, tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
 		pb_fail(e, "manifest: create \"%s\": %s", tmp, strerror(errno));
@@ -263,6 +267,7 @@ tree_compact(struct tree *t, struct pb_err *e)
 		goto out;
 	}
 	tmp[0] = '\0';
+	t->appended = 0;
 	close(t->manfd);
 	t->manfd = openat(t->rootfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (t->manfd == -1 || flock(t->manfd, LOCK_EX | LOCK_NB) == -1) {
@@ -510,6 +515,7 @@ tree_commit(struct tree *t, struct staged *st, struct pb_err *e)
 
 	/* Exchange when the name exists, so that a reader sees the old
 	 * directory or the new one, never none. */
+	t->dirty = 1;
 	if (renameat2(t->rootfd, st->tmp, t->rootfd, st->name,
 	    RENAME_NOREPLACE) == 0) {
 		t->written++;
@@ -584,6 +590,7 @@ tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e)
 			return en->is_link ? pb_fail(e, "symlink \"%s\": %s", tmp,
 			    strerror(errno)) : -1;
 	}
+	t->dirty = 1;
 	if (renameat(t->rootfd, tmp, t->rootfd, en->name) == -1) {
 		pb_fail(e, "rename \"%s\" to \"%s\": %s", tmp, en->name,
 		    strerror(errno));
@@ -604,6 +611,7 @@ tree_remove(struct tree *t, const char *name, struct pb_err *e)
 		return 0;
 	if (fstatat(t->rootfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		/* Out of sight first, in one step; then take it apart. */
+		t->dirty = 1;
 		tmpname(old, sizeof(old), name, "old");
 		if (renameat2(t->rootfd, name, t->rootfd, old,
 		    RENAME_NOREPLACE) == -1)
