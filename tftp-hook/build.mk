@@ -13,6 +13,7 @@ $(BUILD)/pb-tftp: $(BUILD)/obj/t/tools/pb-tftp.o $(LIBPB)
 	$(LINK)
 
 .PHONY: firmware bench-hook
+BENCHES += bench-hook
 firmware:
 	@scripts/firmware fetch
 
