@@ -156,6 +156,10 @@ remove_entry(int dirfd, const char *name, int depth, struct pb_err *e)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		/* Links and files, as readdir says: no stat needed. */
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
+		    unlinkat(fd, de->d_name, 0) == 0)
+			continue;
 		if (remove_entry(fd, de->d_name, depth + 1, e) == -1) {
 			rc = -1;
 			break;
@@ -394,8 +398,18 @@ dir_same(struct tree *t, const struct dirspec *d)
 	    O_CLOEXEC);
 	if (fd == -1)
 		return 0;
-	if (fstat(fd, &st) == -1 || (st.st_mode & 07777) != 0755 ||
-	    (dp = fdopendir(fd)) == NULL) {
+	if (fstat(fd, &st) == -1 || (st.st_mode & 07777) != 0755) {
+		close(fd);
+		return 0;
+	}
+	/* The rendered files first: when a node changed, they are what
+	 * differs, and the links need not be read at all. */
+	for (i = 0; i < d->n; i++)
+		if (!d->e[i].is_link && !ent_same(fd, &d->e[i])) {
+			close(fd);
+			return 0;
+		}
+	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);
 		return 0;
 	}
@@ -405,7 +419,7 @@ dir_same(struct tree *t, const struct dirspec *d)
 		for (i = 0; i < d->n; i++)
 			if (strcmp(d->e[i].name, de->d_name) == 0)
 				break;
-		if (i == d->n || !ent_same(fd, &d->e[i]))
+		if (i == d->n || (d->e[i].is_link && !ent_same(fd, &d->e[i])))
 			same = 0;
 		seen++;
 	}
