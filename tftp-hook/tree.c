@@ -274,7 +274,7 @@ tree_compact(struct tree *t, struct pb_err *e)
 	t->appended = 0;
 	close(t->manfd);
 	t->manfd = openat(t->rootfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
-	if (t->manfd == -1 || flock(t->manfd, LOCK_EX | LOCK_NB) == -1) {
+	if (t->manfd == -1) {
 		pb_fail(e, "manifest: reopen: %s", strerror(errno));
 		goto out;
 	}
@@ -330,10 +330,12 @@ tree_open(struct tree *t, const char *root, int flags, struct pb_err *e)
 	if (t->manfd == -1)
 		return pb_fail(e, "manifest \"%s/%s\": %s", root, MANIFEST,
 		    strerror(errno));
-	/* One writer per tree: two hooks would undo each other. */
-	if (flock(t->manfd, LOCK_EX | LOCK_NB) == -1)
-		return pb_fail(e, "manifest \"%s/%s\" is locked: another "
-		    "pureboot-tftp-hook writes this tree", root, MANIFEST);
+	/* One writer per tree: two hooks would undo each other.  The lock
+	 * is on the root directory, which is never replaced (the manifest
+	 * is, at each compaction). */
+	if (flock(t->rootfd, LOCK_EX | LOCK_NB) == -1)
+		return pb_fail(e, "tftp root \"%s\" is locked: another "
+		    "pureboot-tftp-hook writes this tree", root);
 	if (man_load(t, e) == -1)
 		return -1;
 	clean_leftovers(t);
