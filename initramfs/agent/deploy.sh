@@ -76,7 +76,9 @@ pb_decompress() {
 # Start the download with its pid in $st/fetch.pid (for the watcher).
 pb_fetch() {
 	# shellcheck disable=SC2016 # $$ and $0 belong to the inner shell
-	sh -c 'echo $$ >"$0"; exec wget -q -O - -- "$1"' "$st/fetch.pid" "$1"
+	# -S: the headers go to stderr ($st/fetch.err), which gives the
+	# length without a request of its own.
+	sh -c 'echo $$ >"$0"; exec wget -q -S -O - -- "$1"' "$st/fetch.pid" "$1"
 }
 
 # Bytes the download has written so far (its /proc io counter).
@@ -85,14 +87,21 @@ pb_fetched() {
 	sed -n 's/^wchar: //p' "/proc/$pid/io" 2>/dev/null || true
 }
 
+# The Content-Length of the download so far, from wget -S's header
+# lines (the last block: a redirect prints one block per hop).
+pb_fetch_total() {
+	sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' "$st/fetch.err" 2>/dev/null |
+		tail -n 1
+}
+
 # The watcher: progress events and the stall guard.  Runs until killed.
 pb_watch() {
-	total=$1
-	last=-1 still=0
+	last=-1 still=0 total=""
 	while :; do
 		sleep "$pb_progress_every"
 		b=$(pb_fetched)
 		[ -n "$b" ] || continue    # not started yet, or already done
+		[ -n "$total" ] || total=$(pb_fetch_total)
 		if [ "$b" = "$last" ]; then
 			still=$((still + pb_progress_every))
 			if [ "$still" -ge "$pb_stall" ]; then
@@ -110,12 +119,6 @@ pb_watch() {
 			pb_event install_progress "\"bytes\":$b"
 		fi
 	done
-}
-
-# Content-Length of URL $1 (HEAD-like: wget --spider -S), or nothing.
-pb_http_length() {
-	timeout "$pb_http_timeout" wget -q -S --spider -- "$1" 2>&1 |
-		sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' | tail -n 1
 }
 
 pb_fail_reason() { printf '%s\n' "$*" >"$st/reason"; pb_log "deploy: $*"; }
@@ -138,14 +141,13 @@ pb_deploy_image() {
 	rm -rf "$st"
 	mkdir -p "$st"
 	case $of in compressed|raw) ;; *) pb_fail_reason "image_sha256_of \"$of\" is not compressed or raw"; return 1 ;; esac
-	total=$(pb_http_length "$url" || true)
-	pb_log "deploy: $url (${total:-unknown} bytes) -> $target"
+	pb_log "deploy: $url -> $target"
 	mkfifo "$st/wire.fifo" "$st/wirecount.fifo" "$st/raw.fifo" "$st/rawcount.fifo"
 	sha256sum <"$st/wire.fifo" >"$st/wire.sha" &
 	wc -c <"$st/wirecount.fifo" >"$st/wire.count" &
 	sha256sum <"$st/raw.fifo" >"$st/raw.sha" &
 	wc -c <"$st/rawcount.fifo" >"$st/raw.count" &
-	pb_watch "$total" &
+	pb_watch &
 	watcher=$!
 	t0=$(pb_uptime)
 	pb_stage fetch pb_fetch "$url" |
@@ -157,6 +159,7 @@ pb_deploy_image() {
 	wait
 	t1=$(pb_uptime)
 	fmt=$(cat "$st/format" 2>/dev/null || echo unknown)
+	total=$(pb_fetch_total)
 	got=$(tr -d ' ' <"$st/wire.count" 2>/dev/null || echo 0)
 	raw=$(tr -d ' ' <"$st/raw.count" 2>/dev/null || echo 0)
 	pb_log "deploy: $got bytes fetched, format $fmt, ${raw:-?} bytes written in $((t1 - t0)) s"
@@ -166,7 +169,7 @@ pb_deploy_image() {
 	for s in fetch wiretee decompress rawtee write; do
 		rc=$(cat "$st/$s.rc" 2>/dev/null || echo missing)
 		[ "$rc" = 0 ] && continue
-		err=$(tr '\n' ' ' <"$st/$s.err" 2>/dev/null | cut -c1-300)
+		err=$(grep -v '^  ' "$st/$s.err" 2>/dev/null | tr '\n' ' ' | cut -c1-300)
 		case $s in
 		fetch)
 			if [ -s "$st/stalled" ]; then

@@ -58,7 +58,7 @@ pb_files_write() {
 		esac
 		[ -n "$no" ] || { pb_log "file $i: no FAT boot partition on $target"; return 1; }
 		ref=$(pb_part_ref "$target" "$no") || { pb_log "file $i: no partition $no on $target"; return 1; }
-		pb_match "$path" '[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*' ||
+		pb_match "$path" "$pb_re_relpath" ||
 			{ pb_log "file $i: path \"$path\" is not a plain relative path"; return 1; }
 		printf '%s' "$b64" | base64 -d >"$pb_run/file.$i" ||
 			{ pb_log "file $i: content is not base64"; return 1; }

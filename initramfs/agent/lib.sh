@@ -74,6 +74,8 @@ pb_match() {
 pb_re_url='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/+=,:@-]*)?(\?[A-Za-z0-9._~%/+=,:@&-]*)?'
 pb_re_sha='[0-9a-f]{64}'
 pb_re_dev='/dev/[A-Za-z0-9_/-]+'
+# a relative path whose parts do not start with a dot (no .., no escape)
+pb_re_relpath='[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*'
 
 # --- JSON ---------------------------------------------------------------------
 
@@ -142,9 +144,10 @@ pb_log_tail_json() {
 pb_env_file=$pb_run/boot.env
 
 # Check the API's KEY='value' answer in $1 line by line and write the
-# lines that may be sourced to $pb_env_file.  Any line of another shape,
-# a value outside its key's character set or an unknown key refuses the
-# whole answer: it is sourced by a root shell.
+# lines that may be sourced to $pb_env_file.  Any line of another shape
+# or a value outside its key's character set refuses the whole answer:
+# it is sourced by a root shell.  Unknown PB_ keys (a newer
+# API) are left out, so they can never shadow anything.
 pb_env_check() {
 	: >"$pb_env_file.tmp"
 	n=0
@@ -165,9 +168,11 @@ pb_env_check() {
 		PB_TOKEN) re='[A-Za-z0-9._-]{1,200}' ;;
 		PB_IMAGE_URL|PB_CALLBACK_URL|PB_EVENTS_URL) re=$pb_re_url ;;
 		PB_IMAGE_SHA256) re="($pb_re_sha)?" ;;
-		PB_TARGET_DEVICE) re="auto|$pb_re_dev" ;;
+		PB_TARGET_DEVICE) re="auto|$pb_re_dev"
+			# the host tests install into image files
+			[ -z "${PUREBOOT_FILE_TARGET:-}" ] || re="$re|/[A-Za-z0-9_./-]+" ;;
 		PB_FILE_[0-9]*_PART) re='boot|[0-9]{1,2}' ;;
-		PB_FILE_[0-9]*_PATH) re='[A-Za-z0-9._/-]{1,200}' ;;
+		PB_FILE_[0-9]*_PATH) re=$pb_re_relpath ;;
 		PB_FILE_[0-9]*_MODE) re='0?[0-7]{3}' ;;
 		PB_FILE_[0-9]*_B64) re='[A-Za-z0-9+/=]*' ;;
 		PB_NFS_SERVER) re='[A-Za-z0-9.:-]+' ;;
