@@ -18,15 +18,25 @@ LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIBPB    = $(BUILD)/libpureboot.a
 
-# Components append their programs to PROGS.
+# Components append their programs to PROGS and their benchmark
+# targets (bench-*) to BENCHES; `make bench` runs them all.
 PROGS =
+BENCHES =
 
 .PHONY: all deps run check check-asan test migrate clean bench
 all: build-all
 
+# Keep the objects of chained rules (unit tests) between runs.
+.SECONDARY:
+
 include $(sort $(wildcard */build.mk))
 
 build-all: $(PROGS)
+
+# Benchmarks print each figure beside a ceiling measured in the same run.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || exit 1; done
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -103,24 +103,30 @@ static void
 supervise(const struct opts *o, int sock)
 {
 	pid_t kids[MAX_WORKERS];
+	time_t born[MAX_WORKERS];
 	int i, st;
 	pid_t pid;
 
-	for (i = 0; i < o->workers; i++)
+	for (i = 0; i < o->workers; i++) {
 		kids[i] = spawn(sock, o->conninfo);
+		born[i] = time(NULL);
+	}
 	while (!stopping) {
 		pid = wait(&st);
-		if (pid == -1) {
-			if (errno != EINTR)
-				sleep(1);	/* no children: respawn below */
-		}
+		if (pid == -1 && errno != EINTR)
+			sleep(1);	/* no children: respawn below */
 		for (i = 0; i < o->workers && !stopping; i++) {
 			if (kids[i] != pid && kids[i] != -1)
 				continue;
 			if (kids[i] == pid)
 				pb_log("worker %ld exited (status %d); "
 				    "starting another", (long)pid, st);
+			/* A worker that dies at once would otherwise be
+			 * replaced in a tight loop. */
+			if (time(NULL) - born[i] < 1)
+				sleep(1);
 			kids[i] = spawn(sock, o->conninfo);
+			born[i] = time(NULL);
 		}
 	}
 	for (i = 0; i < o->workers; i++)

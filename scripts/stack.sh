@@ -28,6 +28,17 @@ stack_as() {
 	fi
 }
 
+# Copy a built program into the state directory and print its path: the
+# build tree may sit below a directory user pureboot cannot enter (a
+# clone in /root), the state directory never does (stack_layout checks).
+stack_bin() {
+	mkdir -p "$PB_STATE/bin" &&
+	cp "$PB_BUILD/$1" "$PB_STATE/bin/$1.new" &&
+	chmod 0755 "$PB_STATE/bin/$1.new" &&
+	mv -f "$PB_STATE/bin/$1.new" "$PB_STATE/bin/$1" &&
+	echo "$PB_STATE/bin/$1"
+}
+
 stack_conninfo() {
 	echo "host=$PB_STATE/sock dbname=pureboot user=pureboot"
 }
@@ -39,6 +50,11 @@ stack_psql() {
 stack_layout() {
 	mkdir -p "$PB_STATE" || return 1
 	PB_STATE=$(cd "$PB_STATE" && pwd) || return 1
+	# A unix socket path holds at most 107 bytes (sun_path).
+	if [ ${#PB_STATE} -gt 80 ]; then
+		stack_die "state directory \"$PB_STATE\" is too long for a unix socket path (at most 80 characters); use a shorter STATE="
+		return 1
+	fi
 	mkdir -p "$PB_STATE/pg" "$PB_STATE/sock" "$PB_STATE/log" \
 		"$PB_STATE/nginx/tmp" || return 1
 	chmod 0700 "$PB_STATE/pg"
@@ -109,11 +125,12 @@ stack_api_start() {
 		return 1
 	fi
 	rm -f "$PB_STATE/sock/api.sock"
+	bin=$(stack_bin pureboot-api) || return 1
 	# Not through stack_as: a backgrounded function is a subshell, and
 	# $! must be the API itself so that the pid file can stop it.
 	set --
 	[ "$(id -u)" != 0 ] || set -- setpriv --reuid=pureboot --regid=pureboot --init-groups --
-	"$@" "$PB_BUILD/pureboot-api" -s "$PB_STATE/sock/api.sock" \
+	"$@" "$bin" -s "$PB_STATE/sock/api.sock" \
 		-d "$(stack_conninfo)" -w "${PB_WORKERS:-4}" \
 		>>"$PB_STATE/log/api.log" 2>&1 &
 	echo $! >"$PB_STATE/api.pid"
