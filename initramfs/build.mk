@@ -21,3 +21,4 @@ bench-deploy: all
 
 # Built with everything else: the end-to-end tests in make check boot it.
 PROGS += $(DEPLOY)/initramfs.img
+BENCHES += bench-deploy

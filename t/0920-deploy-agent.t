@@ -153,8 +153,8 @@ test_expect_success 'a whole install into an image file: events, files, callback
 	PB_FILE_2_B64='"'"''"'"'
 	EOF
 	PUREBOOT_FILE_TARGET=1 ag "pb_env_check answer && . \"\$pb_env_file\" && pb_install" &&
-	cut -d"," -f1 run/events >types &&
-	printf "%s\n" "{\"type\":\"install_started\"" "{\"type\":\"install_complete\"" >expect &&
+	grep -v install_progress run/events >types &&
+	printf "%s\n" "{\"type\":\"install_started\"}" "{\"type\":\"install_complete\"}" >expect &&
 	test_cmp expect types &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::user-data >got &&
 	printf "#cloud-config\nhostname: pi-1\n" >want && test_cmp want got &&

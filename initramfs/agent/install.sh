@@ -93,9 +93,10 @@ pb_resize_rootfs() {
 	pb_log "resize: partition $n grown to the end of $target"
 }
 
+# The API takes a reason of up to 500 characters; the log has the rest.
 pb_install_failed() {
 	pb_log "install failed: $1"
-	pb_event install_failed "\"reason\":$(pb_json_str "$1"),\"log\":$(pb_log_tail_json)"
+	pb_event install_failed "\"reason\":$(pb_json_str "$(printf '%s' "$1" | cut -c1-480)"),\"log\":$(pb_log_tail_json)"
 }
 
 # The whole install.  0: installed (the caller reboots); 1: failed and
@@ -113,7 +114,10 @@ pb_install() {
 		pb_install_failed "target $target is not a block device"
 		return 1
 	fi
-	pb_event install_started "\"target\":$(pb_json_str "$target"),\"image_url\":$(pb_json_str "$PB_IMAGE_URL")"
+	# The events carry only the contract's fields; the details are in the
+	# log, which install_failed carries.
+	pb_log "install: $PB_IMAGE_URL -> $target"
+	pb_event install_started
 	if ! pb_deploy_image "$PB_IMAGE_URL" "${PB_IMAGE_SHA256:-}" \
 		"${PB_IMAGE_SHA256_OF:-compressed}" "$target"; then
 		pb_install_failed "$(cat "$pb_run/deploy/reason" 2>/dev/null || echo 'image deploy failed')"
@@ -130,7 +134,8 @@ pb_install() {
 		return 1
 	fi
 	sync
-	pb_event install_complete "\"bytes\":$got,\"image_bytes\":$raw,\"format\":\"$fmt\",\"image_sha256\":\"$sha\",\"seconds\":$secs"
+	pb_log "install: $got bytes fetched, $fmt, $raw bytes image (sha256 $sha) in $secs s"
+	pb_event install_complete
 	if ! pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null; then
 		# The image is on disk; the server did not hear it.  Failing here
 		# would count an attempt against a good install, so retry.
