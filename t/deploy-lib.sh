@@ -84,14 +84,14 @@ agent_sh() {
 
 DEPLOY_DIR=${PB_BUILD}/deploy-arm64
 
-# qemu_start NAME 'extra kernel args' [DISK]: boot the deploy kernel and
+# qemu_start NAME 'extra kernel args' [DISK [MAC]]: boot the deploy kernel and
 # initramfs in qemu-system-aarch64 (TCG), in the background.  The guest
 # reaches only 10.0.2.100:80 (the API's nginx) and 10.0.2.101:80 (the
 # image server, when www_start ran).  Console in $TRASH/NAME.console.
 # -no-reboot: the guest's reboot (its last act after an install) ends
 # QEMU.
 qemu_start() {
-	name=$1 args=$2 disk=${3:-}
+	name=$1 args=$2 disk=${3:-} mac=${4:-52:54:00:12:34:56}
 	# guestfwd to a tcp: chardev is one connection made at QEMU start,
 	# shared by whatever the guest opens: the second request hangs.  A
 	# cmd: forward runs its command for each guest connection.
@@ -102,7 +102,7 @@ qemu_start() {
 		-kernel "$DEPLOY_DIR/kernel8.img" -initrd "$DEPLOY_DIR/initramfs.img" \
 		-append "console=ttyAMA0 quiet pureboot.server=http://10.0.2.100 $args" \
 		-netdev "user,id=n0,restrict=on,$fwd" \
-		-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:12:34:56
+		-device "virtio-net-pci,netdev=n0,romfile=,mac=$mac"
 	[ -z "$disk" ] || set -- "$@" -drive "if=none,id=d0,format=raw,file=$disk" \
 		-device virtio-blk-pci,drive=d0
 	: >"$TRASH/$name.console"

@@ -71,7 +71,7 @@ pb_match() {
 	printf '%s\n' "$1" | grep -Eqx -- "($2)" && [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ]
 }
 
-pb_re_url='https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/+=,:@-]*)?(\?[A-Za-z0-9._~%/+=,:@&-]*)?'
+pb_re_url='https?://[][A-Za-z0-9.:-]+(/[]A-Za-z0-9._~:/?#@!&*+,;=%[-]*)?'
 pb_re_sha='[0-9a-f]{64}'
 pb_re_dev='/dev/[A-Za-z0-9_/-]+'
 # a relative path whose parts do not start with a dot (no .., no escape)
@@ -171,13 +171,13 @@ pb_env_check() {
 		PB_TARGET_DEVICE) re="auto|$pb_re_dev"
 			# the host tests install into image files
 			[ -z "${PUREBOOT_FILE_TARGET:-}" ] || re="$re|/[A-Za-z0-9_./-]+" ;;
-		PB_FILE_[0-9]*_PART) re='boot|[0-9]{1,2}' ;;
+		PB_FILE_[0-9]*_PART) re='[A-Za-z0-9_-]{1,32}' ;;
 		PB_FILE_[0-9]*_PATH) re=$pb_re_relpath ;;
 		PB_FILE_[0-9]*_MODE) re='0?[0-7]{3}' ;;
 		PB_FILE_[0-9]*_B64) re='[A-Za-z0-9+/=]*' ;;
-		PB_NFS_SERVER) re='[A-Za-z0-9.:-]+' ;;
+		PB_NFS_SERVER) re='[][A-Za-z0-9.:-]+' ;;
 		PB_NFS_PATH) re='/[A-Za-z0-9._/-]*' ;;
-		PB_NFS_OPTIONS) re='[A-Za-z0-9.,=_-]*' ;;
+		PB_NFS_OPTIONS) re='[A-Za-z0-9.,=_:/-]*' ;;
 		*) pb_log "boot answer line $n: unknown key $k ignored"; continue ;;
 		esac
 		pb_match "$v" "$re" ||
