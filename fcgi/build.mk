@@ -7,3 +7,17 @@ $(FCGI_OBJ): ALL_CFLAGS += -Ifcgi
 
 $(BUILD)/pureboot-api: $(FCGI_OBJ) $(LIBPB)
 	$(LINK)
+
+# make bench-api: wrk against GET /boot/pi with 10,000 nodes, beside the
+# ceiling (fcgi/bench/ceiling.c: one prepared SELECT) behind the same
+# nginx, in the same run.  Not part of make check.
+PROGS += $(BUILD)/pb-bench-ceiling
+
+$(BUILD)/pb-bench-ceiling: $(BUILD)/obj/fcgi/bench/ceiling.o
+	$(LINK)
+
+.PHONY: bench-api
+BENCHES += bench-api
+bench-api: deps
+	@$(MAKE) --no-print-directory all
+	@PB_BUILD=$(abspath $(BUILD)) scripts/bench-api

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <sodium.h>
 
 #include "req.h"
 #include "worker.h"
@@ -149,6 +150,12 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Install tokens come from randombytes_buf(); initialise before the
+	 * workers fork so none of them does it on a request. */
+	if (sodium_init() < 0) {
+		fprintf(stderr, "pureboot-api: cannot initialise libsodium\n");
+		return 1;
+	}
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "pureboot-api: cannot initialise libfcgi\n");
 		return 1;

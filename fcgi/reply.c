@@ -22,6 +22,7 @@ status_text(int status)
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
@@ -39,6 +40,32 @@ pb_log(const char *fmt, ...)
 	fprintf(stderr, "pureboot-api[%ld]: %s\n", (long)getpid(), line);
 }
 
+/* The one place that writes a response: status, headers, body. */
+static void
+send(struct pb_req *r, int status, const char *ctype, const char *body,
+    const char *trailer)
+{
+	if (r->replied)
+		return;
+	r->replied = 1;
+	FCGX_FPrintF(r->fx->out, "Status: %d %s\r\n", status,
+	    status_text(status));
+	if (r->retry_after > 0)
+		FCGX_FPrintF(r->fx->out, "Retry-After: %d\r\n", r->retry_after);
+	if (r->allow != NULL)
+		FCGX_FPrintF(r->fx->out, "Allow: %s\r\n", r->allow);
+	if (r->www_auth)
+		FCGX_PutS("WWW-Authenticate: Bearer realm=\"pureboot\"\r\n",
+		    r->fx->out);
+	FCGX_PutS("Cache-Control: no-store\r\n", r->fx->out);
+	if (body != NULL) {
+		FCGX_FPrintF(r->fx->out, "Content-Type: %s\r\n\r\n", ctype);
+		FCGX_PutS(body, r->fx->out);
+		FCGX_PutS(trailer, r->fx->out);
+	} else
+		FCGX_PutS("\r\n", r->fx->out);
+}
+
 void
 pb_reply(struct pb_req *r, int status, const json_t *body)
 {
@@ -46,27 +73,29 @@ pb_reply(struct pb_req *r, int status, const json_t *body)
 
 	if (r->replied)
 		return;
-	r->replied = 1;
 	if (body != NULL)
 		txt = json_dumps(body, JSON_COMPACT);
 	if (body != NULL && txt == NULL) {
 		pb_log("%s %s: cannot serialise reply", r->method, r->path);
-		status = 500;
+		send(r, 500, "application/json", "{\"error\":{\"code\":"
+		    "\"internal\",\"message\":\"cannot serialise reply\"}}", "\n");
+		return;
 	}
-	FCGX_FPrintF(r->fx->out, "Status: %d %s\r\n", status,
-	    status_text(status));
-	if (r->retry_after > 0)
-		FCGX_FPrintF(r->fx->out, "Retry-After: %d\r\n", r->retry_after);
-	if (r->allow != NULL)
-		FCGX_FPrintF(r->fx->out, "Allow: %s\r\n", r->allow);
-	FCGX_PutS("Cache-Control: no-store\r\n", r->fx->out);
-	if (txt != NULL) {
-		FCGX_PutS("Content-Type: application/json\r\n\r\n", r->fx->out);
-		FCGX_PutS(txt, r->fx->out);
-		FCGX_PutS("\n", r->fx->out);
-	} else
-		FCGX_PutS("\r\n", r->fx->out);
+	send(r, status, "application/json", txt, "\n");
 	free(txt);
+}
+
+void
+pb_reply_text(struct pb_req *r, int status, const char *ctype,
+    const char *text)
+{
+	send(r, status, ctype, text, "");
+}
+
+void
+pb_reply_bad(struct pb_req *r, const char *where, const struct pb_err *e)
+{
+	pb_reply_error(r, 400, "bad_request", "%s: %s", where, e->msg);
 }
 
 void

@@ -1,4 +1,5 @@
-/* route.c: the table of endpoints, and 404 / 405 for the rest. */
+/* route.c: the table of endpoints, who may call them, and 404 / 405
+ * for the rest. */
 #include <string.h>
 
 #include "handlers.h"
@@ -7,15 +8,36 @@
 struct route {
 	const char *method;
 	const char *pattern;	/* "{}" matches one non-empty segment */
+	enum pb_auth auth;
 	pb_handler *fn;
 };
 
+#define OPEN PB_AUTH_OPEN
+#define OPER PB_AUTH_OPERATOR
+#define NODE PB_AUTH_NODE
+
 static const struct route routes[] = {
-	{ "GET", "/api/v1/health", h_health },
-	{ NULL, NULL, NULL },
+	{ "GET", "/api/v1/health", OPEN, h_health },
+	{ "GET", "/api/v1/boot/pi", OPEN, h_boot },
+	{ "POST", "/api/v1/nodes/register-pi", OPEN, h_register },
+	{ "GET", "/api/v1/nodes", OPER, h_nodes_list },
+	{ "GET", "/api/v1/nodes/{}", OPER, h_node_get },
+	{ "PATCH", "/api/v1/nodes/{}", OPER, h_node_patch },
+	{ "DELETE", "/api/v1/nodes/{}", OPER, h_node_delete },
+	{ "POST", "/api/v1/nodes/{}/transition", OPER, h_transition },
+	{ "GET", "/api/v1/nodes/{}/history", OPER, h_history },
+	{ "GET", "/api/v1/nodes/{}/events", OPER, h_events_list },
+	{ "POST", "/api/v1/nodes/{}/events", NODE, h_event_post },
+	{ "POST", "/api/v1/nodes/{}/installed", NODE, h_installed },
+	{ "GET", "/api/v1/workflows", OPER, h_workflows_list },
+	{ "GET", "/api/v1/workflows/{}", OPER, h_workflow_get },
+	{ "GET", "/api/v1/settings", OPER, h_settings_get },
+	{ "PATCH", "/api/v1/settings", OPER, h_settings_patch },
+	{ NULL, NULL, OPEN, NULL },
 };
 
-/* Match path against pattern segment by segment; fill r->arg. */
+/* Match path against pattern segment by segment; fill r->arg.
+ * Returns the number of "{}" segments plus one, or 0: no match. */
 static int
 match(struct pb_req *r, const char *pattern, const char *path)
 {
@@ -39,7 +61,7 @@ match(struct pb_req *r, const char *pattern, const char *path)
 		} else if (*pattern != *path)
 			return 0;
 	}
-	return *pattern == '\0' && *path == '\0';
+	return *pattern == '\0' && *path == '\0' ? nargs + 1 : 0;
 }
 
 void
@@ -47,12 +69,20 @@ pb_route(struct pb_req *r)
 {
 	const struct route *rt;
 	char allow[128] = "";
+	int best = 0, m;
 
-	for (rt = routes; rt->pattern != NULL; rt++) {
-		if (!match(r, rt->pattern, r->path))
+	/* A literal segment beats "{}": /nodes/register-pi is never a
+	 * node id, whatever the method. */
+	for (rt = routes; rt->pattern != NULL; rt++)
+		if ((m = match(r, rt->pattern, r->path)) != 0 &&
+		    (best == 0 || m < best))
+			best = m;
+	for (rt = routes; rt->pattern != NULL && best != 0; rt++) {
+		if (match(r, rt->pattern, r->path) != best)
 			continue;
 		if (strcmp(rt->method, r->method) == 0) {
-			rt->fn(r);
+			if (pb_auth(r, rt->auth) == 0)
+				rt->fn(r);
 			return;
 		}
 		if (strstr(allow, rt->method) == NULL &&

@@ -24,6 +24,9 @@ serve(FCGX_Request *fx, struct pb_db *db)
 	r.method = param(fx, "REQUEST_METHOD");
 	r.path = param(fx, "DOCUMENT_URI");
 	r.query = param(fx, "QUERY_STRING");
+	r.ctype = param(fx, "CONTENT_TYPE");
+	r.clen = param(fx, "CONTENT_LENGTH");
+	r.authz = param(fx, "HTTP_AUTHORIZATION");
 	pb_route(&r);
 	if (!r.replied) {
 		pb_log("%s %s: handler sent no reply", r.method, r.path);

@@ -14,7 +14,7 @@ run_start() {
 	i=0
 	until grep -q "Press Ctrl-C" "$TRASH/run.out"; do
 		i=$((i + 1))
-		[ "$i" -lt 600 ] && kill -0 "$(cat "$TRASH/run.pid")" 2>/dev/null || return 1
+		[ "$i" -lt 1200 ] && kill -0 "$(cat "$TRASH/run.pid")" 2>/dev/null || return 1
 		sleep 0.1
 	done
 }

@@ -1,0 +1,65 @@
+/* sqlerr.c: SQL failures as HTTP answers.  The state rules live in SQL
+ * (PB409 and friends); this only maps their SQLSTATE to a status and
+ * passes their message on, which names the node and both states. */
+#include <string.h>
+
+#include "req.h"
+
+/* Messages for the unique constraints a client can hit. */
+static const struct { const char *constraint, *msg; } uniques[] = {
+	{ "nodes_mac_key", "mac is already used by another node" },
+	{ "nodes_serial_key", "serial is already used by another node" },
+	{ "workflows_pkey", "a workflow with that id exists" },
+};
+
+/* Foreign keys a client can name wrong. */
+static const struct { const char *constraint, *msg; } fkeys[] = {
+	{ "nodes_workflow_id_fkey", "workflow_id names no workflow" },
+};
+
+void
+pb_reply_sql(struct pb_req *r, int rc, const PGresult *res,
+    const struct pb_err *e, const char *what)
+{
+	const char *st, *msg, *con;
+	size_t i;
+
+	if (rc == PB_DB_DOWN) {
+		pb_reply_db_down(r, e);
+		return;
+	}
+	st = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
+	    NULL;
+	con = res != NULL ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) :
+	    NULL;
+	if (st == NULL || msg == NULL) {
+		pb_reply_internal(r, what, e);
+		return;
+	}
+	if (strcmp(st, "PB409") == 0) {
+		pb_reply_error(r, 409, "conflict", "%s: %s", what, msg);
+	} else if (strcmp(st, "PB404") == 0) {
+		pb_reply_error(r, 404, "not_found", "%s: %s", what, msg);
+	} else if (strcmp(st, "23505") == 0) {
+		for (i = 0; i < sizeof(uniques) / sizeof(uniques[0]); i++)
+			if (con != NULL && strcmp(con, uniques[i].constraint) == 0)
+				break;
+		pb_reply_error(r, 409, "conflict", "%s: %s", what,
+		    i < sizeof(uniques) / sizeof(uniques[0]) ? uniques[i].msg :
+		    "the value is already in use");
+	} else if (strcmp(st, "23503") == 0 && con != NULL &&
+	    strcmp(con, fkeys[0].constraint) == 0) {
+		pb_reply_error(r, 400, "bad_request", "%s: %s", what,
+		    fkeys[0].msg);
+	} else if (strcmp(st, "PB400") == 0 || strcmp(st, "23514") == 0 ||
+	    strcmp(st, "23503") == 0 || strncmp(st, "22", 2) == 0) {
+		/* The C checks come first; reaching a constraint means they
+		 * missed something, which the log should show. */
+		pb_log("%s %s: %s: refused by the database: %s", r->method,
+		    r->path, what, e->msg);
+		pb_reply_error(r, 400, "bad_request", "%s: refused by the "
+		    "database: %s", what, msg);
+	} else
+		pb_reply_internal(r, what, e);
+}

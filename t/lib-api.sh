@@ -1,0 +1,62 @@
+# shellcheck shell=sh
+# t/lib-api.sh: helpers for the API tests (t/04xx, t/05xx).  Source it
+# after t/lib.sh and api_start.
+
+# An operator token in $TRASH/.op-token (test bodies run in subshells:
+# state lives in files); op_token prints it.
+api_operator() {
+	db_psql -c "SELECT pureboot.token_create('test-operator')" >"$TRASH/.op-token"
+}
+op_token() {
+	cat "$TRASH/.op-token"
+}
+
+# op METHOD PATH [curl args] and op_body METHOD PATH FILE [curl args]:
+# api and api_body with the operator token.
+op() {
+	m=$1 p=$2
+	shift 2
+	api "$m" "$p" -H "Authorization: Bearer $(op_token)" "$@"
+}
+op_body() {
+	m=$1 p=$2 f=$3
+	shift 3
+	api_body "$m" "$p" "$f" -H "Authorization: Bearer $(op_token)" "$@"
+}
+
+# The body of an api reply file, without the status.
+body() {
+	sed 's/^[0-9]* //' "$1"
+}
+
+# jget FILE FILTER: jq -r FILTER on the body of an api reply file.
+jget() {
+	body "$1" | jq -r "$2"
+}
+
+# The id of the node with serial $1 (a test constant).
+node_id() {
+	printf "SELECT id FROM pureboot.nodes WHERE serial = :'s'\n" |
+		db_psql -v s="$1"
+}
+
+# wf_add ID ARCH DEFINITION-JSON: a workflow row, as the loader would
+# store it.
+wf_add() {
+	# The stored definition is a whole workflow (what pureboot-workflow
+	# sync writes): id, name and arch are part of it.
+	printf "INSERT INTO pureboot.workflows (id, name, arch, definition) VALUES (:'i', :'i', :'a', :'d'::jsonb || jsonb_build_object('id', :'i', 'name', :'i', 'arch', :'a'))\n" |
+		db_psql -v i="$1" -v a="$2" -v d="$3"
+}
+
+# Everything a client could change, as text to compare before and after
+# (the hostile test).  A token's last_used changes with every use.
+db_snapshot() {
+	for t in nodes node_state_log node_events workflows settings install_tokens \
+		"(SELECT id, name, hash, revoked_at FROM pureboot.api_tokens)"; do
+		case $t in "("*) ;; *) t=pureboot.$t ;; esac
+		echo "== $t" &&
+		db_psql -c "SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM $t x" ||
+		return 1
+	done
+}
