@@ -8,6 +8,7 @@ www_start || { echo "Bail out! nginx for the images did not start"; exit 1; }
 # ag 'commands': agent_sh with node.sh and install.sh loaded too.
 ag() {
 	agent_sh ". \"\$PB_TOP/initramfs/agent/node.sh\"
+		. \"\$PB_TOP/initramfs/agent/firstboot.sh\"
 		. \"\$PB_TOP/initramfs/agent/install.sh\"
 		$1"
 }
