@@ -14,9 +14,10 @@ test_expect_success 'the guest boots, DHCPs and asks the API for its health' '
 	grep -q "GET /api/v1/health HTTP/1.1\" 200" "$TRASH/stack/log/nginx-access.log"
 '
 
-test_expect_success 'PID 1 is our /init and the agent tried to register' '
+test_expect_success 'PID 1 is our /init, the agent registers and asks what to do' '
 	qemu_wait boot "init: PureBoot-Pi deploy environment, kernel 6.12" 5 &&
-	qemu_wait boot "register-pi" 30 &&
+	qemu_wait boot "pureboot: registered" 30 &&
+	qemu_wait boot "state discovered, action wait: " 30 &&
 	grep "POST /api/v1/nodes/register-pi" "$TRASH/stack/log/nginx-access.log" >posts ||
 	{ cat "$TRASH/stack/log/nginx-access.log"; false; }
 '

@@ -57,7 +57,7 @@ test_expect_success 'install: register, assign over HTTP, deploy, first-boot fil
 	test "$(state e2e00001)" = discovered &&
 	assign e2e00001 e2e-image &&
 	qemu_wait one "action install" 30 &&
-	qemu_exit one 240 &&
+	qemu_exit one 240 "install failed" &&
 	echo "# install run: $(($(date +%s) - start)) s from power-on to reboot" &&
 	grep -q "pureboot: installed: http://10.0.2.101/disk.img.xz on /dev/vda" "$TRASH/one.console" ||
 	{ cat "$TRASH/one.console"; false; }

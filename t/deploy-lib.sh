@@ -107,17 +107,27 @@ qemu_start() {
 		-device virtio-blk-pci,drive=d0
 	: >"$TRASH/$name.console"
 	qemu-system-aarch64 "$@" >"$TRASH/$name.qemu.log" 2>&1 &
-	echo $! >"$TRASH/$name.pid"
-	test_atexit "qemu_stop $name"
+	echo $! >"$TRASH/$name.qemu.pid"
 }
 
 qemu_stop() {
-	[ -s "$TRASH/$1.pid" ] || return 0
-	kill "$(cat "$TRASH/$1.pid")" 2>/dev/null || true
-	rm -f "$TRASH/$1.pid"
+	[ -s "$TRASH/$1.qemu.pid" ] || return 0
+	kill "$(cat "$TRASH/$1.qemu.pid")" 2>/dev/null || true
+	rm -f "$TRASH/$1.qemu.pid"
 }
 
-qemu_running() { [ -s "$TRASH/$1.pid" ] && kill -0 "$(cat "$TRASH/$1.pid")" 2>/dev/null; }
+# Test bodies run in subshells, where test_atexit cannot register
+# anything: every QEMU of the file is stopped at exit from its pid file.
+qemu_stop_all() {
+	for f in "$TRASH"/*.qemu.pid; do
+		[ -e "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null || true
+		rm -f "$f"
+	done
+}
+test_atexit qemu_stop_all
+
+qemu_running() { [ -s "$TRASH/$1.qemu.pid" ] && kill -0 "$(cat "$TRASH/$1.qemu.pid")" 2>/dev/null; }
 
 # qemu_wait NAME 'fixed string' SECONDS: until the console shows it.
 # On a timeout (or QEMU gone) the console is printed and it fails.
@@ -134,17 +144,20 @@ qemu_wait() {
 	return 1
 }
 
-# qemu_exit NAME SECONDS: until QEMU ends by itself (the guest rebooted).
+# qemu_exit NAME SECONDS ['fixed string']: until QEMU ends by itself
+# (the guest rebooted); fails at once when the console shows the string.
 qemu_exit() {
 	i=0
 	while qemu_running "$1"; do
 		i=$((i + 1))
-		if [ $i -gt $(($2 * 5)) ]; then
-			echo "# QEMU $1 still running after $2 s"
+		if [ $i -gt $(($2 * 5)) ] ||
+			{ [ -n "${3:-}" ] && grep -qF -- "$3" "$TRASH/$1.console"; }; then
+			echo "# QEMU $1 still running after $((i / 5)) s"
 			cat "$TRASH/$1.console"
+			qemu_stop "$1"
 			return 1
 		fi
 		sleep 0.2
 	done
-	rm -f "$TRASH/$1.pid"
+	rm -f "$TRASH/$1.qemu.pid"
 }
