@@ -86,7 +86,7 @@ test_expect_success 'a server that sends less than its Content-Length: truncated
 	head -c 200000 "$TRASH/img" >part &&
 	{ printf "HTTP/1.0 200 OK\r\nContent-Length: 3670016\r\n\r\n" && cat part; } >answer &&
 	( timeout 20 busybox nc -l -p "$port" -w 2 <answer >/dev/null 2>&1 & ) &&
-	sleep 0.3 &&
+	wait_listen "$port" &&
 	! deploy "http://127.0.0.1:$port/img.raw" "" raw &&
 	grep -E "^download of http://127.0.0.1:$port/img.raw (truncated: 200000 of 3670016 bytes|failed after 200000 bytes)" reason
 '
@@ -95,14 +95,21 @@ test_expect_success 'a server that stops sending: stalled, abandoned' '
 	port=$(free_port) &&
 	{ printf "HTTP/1.0 200 OK\r\nContent-Length: 3670016\r\n\r\n" && head -c 1000 "$TRASH/img"; } >answer &&
 	( { cat answer; sleep 20; } | timeout 25 busybox nc -l -p "$port" >/dev/null 2>&1 & ) &&
-	sleep 0.3 &&
+	wait_listen "$port" &&
 	! PUREBOOT_STALL=4 deploy "http://127.0.0.1:$port/img.raw" "" raw &&
 	grep "^download of http://127.0.0.1:$port/img.raw stalled (no data for [0-9]* s) after 1000 bytes" reason
 '
 
 test_expect_success 'server down in the middle of the stream: failed, with progress events before' '
 	head -c 3145728 /dev/urandom >"$TRASH/www/big.raw" &&
-	( sleep 3 && www_stop ) &
+	rm -rf run &&
+	# Stop the server after the first progress event (2 s into a 6 s
+	# download).
+	( i=0
+	  until grep -qs install_progress run/events || [ $i -ge 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	  done
+	  www_stop ) &
 	! deploy "$WWW_URL/slow/big.raw" "" raw &&
 	wait &&
 	grep -E "^download of $WWW_URL/slow/big.raw (failed after|truncated: )" reason &&

@@ -58,6 +58,16 @@ www_stop() {
 	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
 }
 
+# wait_listen PORT: until something listens on 127.0.0.1:PORT (5 s).
+wait_listen() {
+	i=0
+	until [ -n "$(ss -Hltn "sport = :$1")" ]; do
+		i=$((i + 1))
+		[ $i -le 50 ] || { echo "# nothing listens on port $1 after 5 s"; return 1; }
+		sleep 0.1
+	done
+}
+
 bb_path() {
 	mkdir -p "$TRASH/bb" || return 1
 	for a in $(busybox --list); do

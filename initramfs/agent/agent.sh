@@ -79,11 +79,18 @@ while :; do
 		continue
 	fi
 	backoff=2
+	pb_log_trim
 	rc=0
 	(
 		# shellcheck source=/dev/null
 		. "$pb_env_file"
-		pb_log "state ${PB_STATE:-?}, action ${PB_ACTION:-?}: ${PB_MESSAGE:-}"
+		# A waiting board asks every few seconds for hours: say it
+		# once, and again when the answer changes.
+		said="state ${PB_STATE:-?}, action ${PB_ACTION:-?}: ${PB_MESSAGE:-}"
+		if [ "$said" != "$(cat "$pb_run/said" 2>/dev/null)" ]; then
+			pb_log "$said"
+			printf '%s\n' "$said" >"$pb_run/said"
+		fi
 		case ${PB_ACTION:-wait} in
 		wait)
 			w=${PB_RETRY_AFTER:-15}

@@ -106,7 +106,9 @@ pb_watch() {
 			still=$((still + pb_progress_every))
 			if [ "$still" -ge "$pb_stall" ]; then
 				echo "no data for ${still} s" >"$st/stalled"
-				pid=$(cat "$st/fetch.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
+				if pid=$(cat "$st/fetch.pid" 2>/dev/null); then
+					kill "$pid" 2>/dev/null || true
+				fi
 			fi
 			continue
 		fi

@@ -25,6 +25,13 @@ pb_log() {
 	printf '%s\n' "$line" >>"$pb_log_file" 2>/dev/null || true
 }
 
+# Keep the log buffer in bounds (it lives in RAM): the last 500 lines
+# once it passes 256 KiB.
+pb_log_trim() {
+	[ "$(wc -c <"$pb_log_file" 2>/dev/null || echo 0)" -gt 262144 ] || return 0
+	tail -n 500 "$pb_log_file" >"$pb_log_file.tmp" && mv "$pb_log_file.tmp" "$pb_log_file"
+}
+
 # seconds since boot (monotonic enough for intervals)
 pb_uptime() { cut -d. -f1 /proc/uptime; }
 
