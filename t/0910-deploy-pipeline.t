@@ -105,11 +105,11 @@ test_expect_success 'server down in the middle of the stream: failed, with progr
 	rm -rf run &&
 	# Stop the server after the first progress event (2 s into a 6 s
 	# download).
-	( i=0
-	  until grep -qs install_progress run/events || [ $i -ge 300 ]; do
+	{ ( i=0
+	    until grep -qs install_progress run/events || [ $i -ge 300 ]; do
 		sleep 0.1; i=$((i + 1))
-	  done
-	  www_stop ) &
+	    done
+	    www_stop ) & } &&
 	! deploy "$WWW_URL/slow/big.raw" "" raw &&
 	wait &&
 	grep -E "^download of $WWW_URL/slow/big.raw (failed after|truncated: )" reason &&
