@@ -233,6 +233,9 @@ h_boot(struct pb_req *r)
 		snprintf(url, sizeof(url), "boot the NFS root of workflow %s", wf);
 		json_object_set_new(answer, "message", json_string(url));
 		merge(answer, instr, "nfs_");
+		/* A diskless node's one script step (the k3s agent) runs
+		 * on every NFS boot, so it travels with the NFS answer. */
+		merge(answer, instr, "script");
 		break;
 	case PB_ACT_LOCAL_BOOT:
 		json_object_set_new(answer, "message",

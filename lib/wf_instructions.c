@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "wf_firstboot.h"
+#include "wf_load.h"
 #include "wf_instructions.h"
 #include "wf_rules.h"
 #include "workflow.h"
@@ -314,16 +315,23 @@ pb_wf_instructions_new(const json_t *definition,
 	struct rctx *c = NULL;
 	json_t *out = NULL;
 	const char *m;
+	char q[64];
 	int rc = -1;
 
 	if (definition == NULL || node == NULL) {
 		pb_fail(e, "workflow instructions: no definition or no node");
 		return NULL;
 	}
-	if (pb_wf_check_json(definition, &d) == -1) {
-		pb_fail(e, "workflow %s: stored definition is invalid: %s: %s",
-		    json_is_string(json_object_get(definition, "id")) ?
-		    str(definition, "id") : "?", d.e[0].key, d.e[0].reason);
+	/* id, name and arch are the row's columns; a definition written
+	 * by hand may leave them out.  Everything else is as strict as
+	 * the loader. */
+	memset(&d, 0, sizeof(d));
+	if (wf_validate(definition, NULL, &d, WF_META_OPTIONAL) == -1) {
+		/* The id may be the invalid part: quoted, cut short. */
+		pb_quote(q, sizeof(q), json_is_string(json_object_get(
+		    definition, "id")) ? str(definition, "id") : "", 40);
+		pb_fail(e, "workflow \"%s\": stored definition is invalid: "
+		    "%s: %s", q, d.e[0].key, d.e[0].reason);
 		return NULL;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -332,7 +340,7 @@ pb_wf_instructions_new(const json_t *definition,
 		goto out;
 	}
 	c->def = definition;
-	c->id = str(definition, "id");
+	c->id = str(definition, "id") ? str(definition, "id") : "(no id)";
 	c->fb.node_id = node->id.s;
 	if (set_vars(c, node, e) == -1)
 		goto out;

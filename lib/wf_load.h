@@ -40,9 +40,12 @@ const struct wf_mark *wf_mark_find(const struct wf_marks *m,
 json_t *wf_yaml_to_json(const char *buf, size_t len, struct wf_marks *m,
     struct pb_wf_diag *d);
 
-/* The schema check of docs/workflows.md; marks may be NULL. */
+/* The schema check of docs/workflows.md; marks may be NULL.  With
+ * WF_META_OPTIONAL, id, name and arch may be absent (the resolver: the
+ * table's own columns hold them); when present they are checked. */
+#define WF_META_OPTIONAL 1
 int wf_validate(const json_t *def, const struct wf_marks *m,
-    struct pb_wf_diag *d);
+    struct pb_wf_diag *d, int flags);
 
 void wf_diag_add(struct pb_wf_diag *d, int line, int col, const char *key,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));

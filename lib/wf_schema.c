@@ -552,7 +552,7 @@ set_samples(struct vctx *v)
 
 int
 wf_validate(const json_t *def, const struct wf_marks *m,
-    struct pb_wf_diag *d)
+    struct pb_wf_diag *d, int flags)
 {
 	struct vctx v;
 	const struct rootkey *rk;
@@ -601,6 +601,9 @@ wf_validate(const json_t *def, const struct wf_marks *m,
 	}
 	for (rk = rootkeys; rk < rootkeys + NROOTKEYS; rk++) {
 		if (json_object_get(def, rk->f.name) != NULL)
+			continue;
+		if (rk->f.required && (flags & WF_META_OPTIONAL) &&
+		    strcmp(rk->f.name, "install_method") != 0)
 			continue;
 		if (rk->f.required)
 			err(&v, NULL, NULL, 0, 0, rk->f.name, "is required");

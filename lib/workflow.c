@@ -28,7 +28,7 @@ pb_wf_load_yaml(const char *buf, size_t len, struct pb_wf_diag *d)
 		return NULL;
 	}
 	if ((j = wf_yaml_to_json(buf, len, &m, d)) != NULL &&
-	    wf_validate(j, &m, d) == -1) {
+	    wf_validate(j, &m, d, 0) == -1) {
 		json_decref(j);
 		j = NULL;
 	}
@@ -89,7 +89,7 @@ int
 pb_wf_check_json(const json_t *def, struct pb_wf_diag *d)
 {
 	memset(d, 0, sizeof(*d));
-	return wf_validate(def, NULL, d);
+	return wf_validate(def, NULL, d, 0);
 }
 
 void

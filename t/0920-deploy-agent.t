@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='agent functions under busybox sh: command line, boot answer check, identity, partitions, first-boot files, a whole install into an image file'
+test_description='agent functions under busybox sh: command line, boot answer check, identity, partitions, a whole install into an image file with first-boot files'
 . "${0%/*}/lib.sh"
 . "$PB_TOP/t/deploy-lib.sh"
 
@@ -8,7 +8,6 @@ www_start || { echo "Bail out! nginx for the images did not start"; exit 1; }
 # ag 'commands': agent_sh with node.sh and install.sh loaded too.
 ag() {
 	agent_sh ". \"\$PB_TOP/initramfs/agent/node.sh\"
-		. \"\$PB_TOP/initramfs/agent/firstboot.sh\"
 		. \"\$PB_TOP/initramfs/agent/install.sh\"
 		$1"
 }
@@ -123,12 +122,6 @@ test_expect_success 'setup: a two-partition disk image (FAT boot, ext4 root) as 
 	xz -T1 -3 -c disk.img >"$TRASH/www/disk.img.xz"
 '
 
-test_expect_success 'the FAT boot partition is found by type, offsets for image files' '
-	ag "pb_boot_partno disk.img; pb_part_ref disk.img 2" >actual &&
-	printf "%s\n" 1 "disk.img@@9437184" >expect &&
-	test_cmp expect actual
-'
-
 test_expect_success 'a whole install into an image file: events, files, callback' '
 	: >target.img &&
 	sha=$(sha256sum "$TRASH/www/disk.img.xz" | cut -d" " -f1) &&
@@ -148,8 +141,8 @@ test_expect_success 'a whole install into an image file: events, files, callback
 	PB_FILE_1_PATH='"'"'user-data'"'"'
 	PB_FILE_1_MODE='"'"'0644'"'"'
 	PB_FILE_1_B64='"'"'$(printf "#cloud-config\nhostname: pi-1\n" | base64 -w0)'"'"'
-	PB_FILE_2_PART='"'"'1'"'"'
-	PB_FILE_2_PATH='"'"'pureboot/ssh'"'"'
+	PB_FILE_2_PART='"'"'boot'"'"'
+	PB_FILE_2_PATH='"'"'ssh'"'"'
 	PB_FILE_2_MODE='"'"'0644'"'"'
 	PB_FILE_2_B64='"'"''"'"'
 	EOF
@@ -159,8 +152,9 @@ test_expect_success 'a whole install into an image file: events, files, callback
 	test_cmp expect types &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::user-data >got &&
 	printf "#cloud-config\nhostname: pi-1\n" >want && test_cmp want got &&
-	MTOOLS_SKIP_CHECK=1 mdir -b -i target.img@@1048576 ::pureboot >dir &&
-	grep -qi "ssh" dir &&
+	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::ssh >got &&
+	test_cmp /dev/null got &&
+	grep -q "pureboot: firstboot: wrote user-data (29 bytes) to the boot partition at sector 2048" run/log &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::config.txt >got &&
 	test_cmp config.txt got &&
 	dd if=target.img of=root.back bs=512 skip=18432 2>/dev/null &&

@@ -83,6 +83,7 @@ bb_path() {
 # libraries loaded, as in the initramfs (set -eu, busybox applets).
 agent_sh() {
 	PATH="$TRASH/bb:$PATH" PUREBOOT_RUN=${PUREBOOT_RUN:-$TRASH/run} \
+		PUREBOOT_LIB=$PB_TOP/initramfs/agent \
 		busybox sh -c 'set -eu
 		mkdir -p "$PUREBOOT_RUN"
 		. "$PB_TOP/initramfs/agent/lib.sh"

@@ -17,8 +17,6 @@ pb_lib=${PUREBOOT_LIB:-${0%/*}}
 . "$pb_lib/node.sh"
 # shellcheck source=initramfs/agent/deploy.sh
 . "$pb_lib/deploy.sh"
-# shellcheck source=initramfs/agent/firstboot.sh
-. "$pb_lib/firstboot.sh"
 # shellcheck source=initramfs/agent/install.sh
 . "$pb_lib/install.sh"
 

@@ -2,13 +2,19 @@
 # shellcheck disable=SC2154 # pb_run, pb_re_* and friends are set by lib.sh
 # install.sh: one install as the API ordered it (the PB_* variables of a
 # validated boot answer): image to disk, root partition grown, first-boot
-# files, callbacks.  Sourced after lib.sh, deploy.sh and firstboot.sh.
+# files (firstboot.sh), callbacks.  Sourced after lib.sh and deploy.sh.
 
 # After the image is written: make the kernel read its partition table.
 pb_reread() {
 	[ -b "$1" ] || return 0
 	sync
 	blockdev --rereadpt "$1" 2>/dev/null || partprobe "$1" 2>/dev/null || true
+	# A kernel that parses no tables, or a busy disk, leaves the old
+	# partitions: partx (where there is one) updates them one by one.
+	if command -v partx >/dev/null 2>&1; then
+		partx -a "$1" 2>/dev/null || true
+		partx -u "$1" 2>/dev/null || true
+	fi
 	i=0
 	while [ ! -b "$(pb_part "$1" 1)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 }
@@ -67,8 +73,13 @@ pb_install() {
 		pb_install_failed "resize_rootfs on $target failed"
 		return 1
 	fi
-	if ! pb_files_write "$target"; then
-		pb_install_failed "first-boot files on $target failed"
+	# firstboot.sh (the workflows issue's writer) reads the checked
+	# answer itself and finds the FAT boot partition in the table.
+	fb_rc=0
+	"$pb_lib/firstboot.sh" "$target" "$pb_env_file" >"$pb_run/firstboot.out" 2>&1 || fb_rc=$?
+	while IFS= read -r l; do pb_log "$l"; done <"$pb_run/firstboot.out"
+	if [ "$fb_rc" != 0 ]; then
+		pb_install_failed "first-boot files on $target failed: $(tail -n 1 "$pb_run/firstboot.out")"
 		return 1
 	fi
 	sync

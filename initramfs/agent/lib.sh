@@ -9,8 +9,11 @@
 # Environment (tests and debugging):
 #   PUREBOOT_RUN      state directory (default /run/pureboot)
 #   PUREBOOT_CMDLINE  file read instead of /proc/cmdline
+#   PUREBOOT_LIB      the agent's scripts (default /usr/lib/pureboot)
 
 pb_run=${PUREBOOT_RUN:-/run/pureboot}
+# where the agent's scripts are (firstboot.sh is run, not sourced)
+pb_lib=${pb_lib:-${PUREBOOT_LIB:-/usr/lib/pureboot}}
 pb_cmdline_file=${PUREBOOT_CMDLINE:-/proc/cmdline}
 pb_log_file=$pb_run/log
 pb_http_timeout=30

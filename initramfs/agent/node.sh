@@ -3,8 +3,6 @@
 # node.sh: who this board is and how it reaches the server: modules,
 # network, serial, model, MAC.  Sourced after lib.sh, never run.
 
-pb_lib=${pb_lib:-/usr/lib/pureboot}
-
 # Load the modules the hardware asks for: every modalias in sysfs, again
 # and again, because loading a bus driver (USB, PCIe) reveals devices.
 pb_coldplug() {

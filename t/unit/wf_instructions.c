@@ -184,12 +184,25 @@ static const struct {
 	  "{\"id\":\"x\",\"name\":\"X\",\"arch\":\"aarch64\","
 	  "\"install_method\":\"image\",\"image_url\":\"http://s/x\","
 	  "\"target_device\":\"/dev/sda1\"}",
-	  "workflow x: stored definition is invalid: target_device: "
+	  "workflow \"x\": stored definition is invalid: target_device: "
 	  "\"/dev/sda1\" is not /dev/mmcblkN, /dev/nvmeNnN, /dev/sdX, /dev/vdX "
 	  "(a whole disk) or auto" },
 	{ "refused: stored definition that is not an object", "\"x\"",
-	  "workflow ?: stored definition is invalid: yaml: a workflow is a "
-	  "mapping of keys such as id, name, arch, not a string" },
+	  "workflow \"\": stored definition is invalid: yaml: a workflow "
+	  "is a mapping of keys such as id, name, arch, not a string" },
+	{ "stored definition without id, name, arch: resolved",
+	  "{\"install_method\":\"nfs\",\"nfs_server\":\"10.9.8.7\","
+	  "\"nfs_base_path\":\"/srv/nfs\",\"nfs_image\":\"base\"}",
+	  "(accepted)" },
+	{ "refused: stored definition without install_method",
+	  "{\"image_url\":\"http://s/i.img\",\"target_device\":\"auto\"}",
+	  "workflow \"\": stored definition is invalid: install_method: "
+	  "is required" },
+	{ "refused: stored definition with a bad id",
+	  "{\"id\":\"A B\",\"install_method\":\"script\","
+	  "\"script\":\"http://s/i.sh\"}",
+	  "workflow \"A B\": stored definition is invalid: id: \"A B\" is not "
+	  "lower-case letters, digits and '-', starting with a letter or digit" },
 };
 
 static void

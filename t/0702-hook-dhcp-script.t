@@ -1,0 +1,84 @@
+#!/bin/sh
+test_description='pureboot-tftp-hook as dnsmasq --dhcp-script: lease and TFTP events as node events'
+. "${0%/*}/lib.sh"
+. "$PB_TOP/t/lib-hook.sh"
+
+[ "$(id -u)" = 0 ] || test_skip_all "network namespaces need root"
+db_start
+net_atexit
+root=$TRASH/tftp
+
+# dnsmasq passes no arguments but its own: the database comes from the
+# environment, as conf/dnsmasq/ documents.
+cat >"$TRASH/dhcp-script" <<EOF
+#!/bin/sh
+PUREBOOT_DB='$PB_DB' PUREBOOT_TFTP_ROOT='$root' exec '$HOOK' "\$@" 2>>'$TRASH/script.log'
+EOF
+chmod 0755 "$TRASH/dhcp-script"
+
+events() {
+	db_psql -c "SELECT e.type || ' ' || e.payload::text FROM pureboot.node_events e
+		JOIN pureboot.nodes n ON n.id = e.node_id WHERE n.serial = '$1'
+		AND e.type LIKE '$2%' ORDER BY e.id"
+}
+
+test_expect_success 'setup: a pending pi4, dnsmasq with DHCP, TFTP and the script' '
+	hook_root "$root" &&
+	node_add d83add36 dc:a6:32:01:02:03 pi4 pending >id &&
+	hook_sync "$root" &&
+	net_up &&
+	dnsmasq_start "$root" --dhcp-range=10.66.3.10,10.66.3.100,255.255.0.0 \
+		--dhcp-script="$TRASH/dhcp-script" --dhcp-leasefile="$TRASH/leases" &&
+	client_add 5 dc:a6:32:01:02:03
+'
+
+test_expect_success 'a lease (DHCPDISCOVER with a Pi vendor class) becomes a dhcp_add event' '
+	ip netns exec "$NS_C" busybox udhcpc -i m5 -n -q -t 5 -T 1 -s /bin/true \
+		-V "PXEClient:Arch:00000:UNDI:002001" >udhcpc.out 2>&1 &&
+	i=0 && while [ -z "$(events d83add36 dhcp_add)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+	events d83add36 dhcp_add >actual &&
+	grep -q "^dhcp_add {\"ip\": \"10.66.3.[0-9]*\", \"mac\": \"dc:a6:32:01:02:03\", \"vendor_class\": \"PXEClient:Arch:00000:UNDI:002001\"}\$" actual &&
+	db_psql -c "SELECT last_seen IS NOT NULL FROM pureboot.nodes WHERE serial = \$\$d83add36\$\$" >seen &&
+	echo t >expect && test_cmp expect seen
+'
+
+test_expect_success 'a TFTP transfer after a tsize probe is one tftp_sent event' '
+	client 5 10.66.0.1 -a -B 1468 get d83add36/config.txt >/dev/null &&
+	i=0 && while [ -z "$(events d83add36 tftp)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+	sleep 0.5 &&
+	events d83add36 tftp >actual &&
+	echo "tftp_sent {\"ip\": \"10.66.1.5\", \"file\": \"d83add36/config.txt\", \"size\": $(stat -c %s "$root/d83add36/config.txt")}" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a Pi known by serial only gets its MAC from its first TFTP request' '
+	db_psql -c "INSERT INTO pureboot.nodes (serial, arch, boot_mode, pi_model) VALUES (\$\$0a0a0a0a\$\$, \$\$aarch64\$\$, \$\$pi\$\$, \$\$pi4\$\$)" &&
+	hook_sync "$root" &&
+	client_add 6 dc:a6:32:0a:0a:0a &&
+	client 6 10.66.0.1 -a -B 1468 get 0a0a0a0a/start4.elf >/dev/null &&
+	i=0 && while [ -z "$(events 0a0a0a0a tftp)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+	db_psql -c "SELECT mac FROM pureboot.nodes WHERE serial = \$\$0a0a0a0a\$\$" >actual &&
+	echo dc:a6:32:0a:0a:0a >expect && test_cmp expect actual
+'
+
+test_expect_success 'a malformed environment or arguments never fail and write nothing' '
+	before=$(db_count node_events) &&
+	"$HOOK" add "not a mac" 10.0.0.1 && "$HOOK" add && "$HOOK" tftp &&
+	"$HOOK" tftp 12x 10.0.0.1 /x && "$HOOK" tftp 1 "1.2.3.4; rm" /x &&
+	DNSMASQ_VENDOR_CLASS="$(printf "\001\002evil\n\033[2J")" PUREBOOT_DB="$PB_DB" \
+		"$HOOK" add dc:a6:32:01:02:03 10.66.3.11 "bad host name" &&
+	PUREBOOT_DB="host=/nonexistent" "$HOOK" old dc:a6:32:01:02:03 10.66.3.11 &&
+	"$HOOK" arp-add dc:a6:32:01:02:03 10.66.3.11 && "$HOOK" init &&
+	after=$(db_count node_events) && test "$after" = $((before + 1)) &&
+	events d83add36 dhcp_add | tail -n 1 >last &&
+	echo "dhcp_add {\"ip\": \"10.66.3.11\", \"mac\": \"dc:a6:32:01:02:03\", \"vendor_class\": \"evil[2J\"}" >expect &&
+	test_cmp expect last
+'
+
+test_expect_success 'an unknown MAC writes nothing' '
+	before=$(db_count node_events) &&
+	PUREBOOT_DB="$PB_DB" "$HOOK" add dc:a6:32:99:99:99 10.66.3.12 &&
+	test "$(db_count node_events)" = "$before"
+'
+
+test_done

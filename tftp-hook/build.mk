@@ -1,0 +1,25 @@
+# pureboot-tftp-hook: the TFTP tree renderer and dnsmasq --dhcp-script.
+HOOK_SRC = $(wildcard tftp-hook/*.c)
+HOOK_OBJ = $(HOOK_SRC:%.c=$(BUILD)/obj/%.o)
+PROGS   += $(BUILD)/pureboot-tftp-hook $(BUILD)/pb-tftp
+
+$(HOOK_OBJ): ALL_CFLAGS += -Itftp-hook
+
+$(BUILD)/pureboot-tftp-hook: $(HOOK_OBJ) $(LIBPB)
+	$(LINK)
+
+# The TFTP replayer of the tests (t/tools/pb-tftp.c).
+$(BUILD)/pb-tftp: $(BUILD)/obj/t/tools/pb-tftp.o $(LIBPB)
+	$(LINK)
+
+.PHONY: firmware bench-hook
+BENCHES += bench-hook
+firmware:
+	@scripts/firmware fetch
+
+bench-hook: all
+	@PB_BUILD=$(abspath $(BUILD)) t/bench/hook-bench.sh
+
+PROGS += $(BUILD)/pb-hookbench
+$(BUILD)/pb-hookbench: $(BUILD)/obj/t/tools/pb-hookbench.o
+	$(LINK)

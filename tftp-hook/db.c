@@ -1,0 +1,119 @@
+/* db.c: the hook's queries.  The hook reads nodes, their workflow and
+ * settings; what it reads is untrusted until plan.c has parsed it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "hook.h"
+#include "render.h"
+
+/* Columns in the order of struct node_row. */
+#define NODE_SQL \
+	"SELECT n.id::text, n.serial, n.mac::text, n.pi_model, n.hostname, " \
+	"n.state::text, n.boot_mode, w.definition->>'install_method', " \
+	"w.definition::text " \
+	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
+	"ON w.id = n.workflow_id "
+
+PGconn *
+db_connect(const char *conninfo, struct pb_err *e)
+{
+	return db_connect_timeout(conninfo, 30000, e);
+}
+
+PGconn *
+db_connect_timeout(const char *conninfo, int timeout_ms, struct pb_err *e)
+{
+	char sql[128];
+	PGconn *c;
+	PGresult *r;
+
+	if (conninfo == NULL) {
+		pb_fail(e, "database: no conninfo: use -d or set PUREBOOT_DB");
+		return NULL;
+	}
+	c = PQconnectdb(conninfo);
+	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		pb_fail(e, "database: %s", c ? PQerrorMessage(c) : "out of memory");
+		PQfinish(c);
+		return NULL;
+	}
+	/* A long lock wait must not stall the tree (or dnsmasq). */
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; "
+	    "SET application_name = 'pureboot-tftp-hook'", timeout_ms);
+	r = PQexec(c, sql);
+	PQclear(r);
+	return c;
+}
+
+int
+db_settings(PGconn *db, struct env *env, struct pb_err *e)
+{
+	PGresult *r;
+	const char *k, *v;
+	int i, rc = -1;
+
+	env->server[0] = '\0';
+	env->discovery = 0;
+	r = PQexec(db, "SELECT key, value FROM pureboot.settings");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pb_fail(e, "database: settings: %s", PQerrorMessage(db));
+		goto out;
+	}
+	for (i = 0; i < PQntuples(r); i++) {
+		k = PQgetvalue(r, i, 0);
+		v = PQgetvalue(r, i, 1);
+		if (strcmp(k, "server_url") == 0) {
+			struct pb_err ue;
+
+			if (pb_check_url("settings: server_url", v, &ue) == -1)
+				hook_log("%s: nodes are not rendered until it is "
+				    "fixed", ue.msg);
+			else
+				snprintf(env->server, sizeof(env->server), "%s", v);
+		} else if (strcmp(k, "discovery") == 0)
+			env->discovery = strcmp(v, "on") == 0;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
+PGresult *
+db_nodes(PGconn *db, const char *id, struct pb_err *e)
+{
+	PGresult *r;
+	const char *vals[1] = { id };
+
+	if (id == NULL)
+		r = PQexec(db, NODE_SQL "ORDER BY n.serial");
+	else
+		r = PQexecParams(db, NODE_SQL "WHERE n.id = $1::uuid", 1, NULL,
+		    vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pb_fail(e, "database: nodes: %s", PQerrorMessage(db));
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+static const char *
+col(PGresult *r, int i, int c)
+{
+	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+}
+
+void
+db_row(PGresult *r, int i, struct node_row *row)
+{
+	row->id = col(r, i, 0);
+	row->serial = col(r, i, 1);
+	row->mac = col(r, i, 2);
+	row->model = col(r, i, 3);
+	row->hostname = col(r, i, 4);
+	row->state = col(r, i, 5);
+	row->boot_mode = col(r, i, 6);
+	row->install_method = col(r, i, 7);
+	row->definition = col(r, i, 8);
+}

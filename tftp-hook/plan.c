@@ -1,0 +1,343 @@
+/* plan.c: what the tree must hold for one node, and for the discovery
+ * root, from database rows and the files on disk (no writes). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "hook.h"
+#include "render.h"
+#include "wf_instructions.h"
+
+#define FW "rpi-firmware/"
+#define DEPLOY "deploy-arm64/"
+
+/* The order of the discovery root's sections: a general filter before
+ * the specific ones it also covers ([pi3] before [pi3+] and [cm3]), as
+ * the last matching section wins. */
+static const enum pb_model root_order[] = {
+	PB_PI3, PB_PI3P, PB_CM3, PB_PI4, PB_PI400, PB_CM4, PB_PI5, PB_CM5,
+	PB_PI500,
+};
+
+void
+env_load_files(struct env *env, int rootfd)
+{
+	const struct pb_pimodel *pm;
+	const char *const *c;
+	char path[256];
+	struct stat st;
+	int m;
+
+	for (m = 0; m < PB_NMODELS; m++) {
+		pm = pb_pimodel((enum pb_model)m);
+		env->dtb[m] = pm->dtbs[0];
+		env->dtb_present[m] = 0;
+		for (c = pm->dtbs; *c != NULL; c++) {
+			snprintf(path, sizeof(path), FW "%s", *c);
+			if (fstatat(rootfd, path, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+				env->dtb[m] = *c;
+				env->dtb_present[m] = 1;
+				break;
+			}
+		}
+	}
+	env->have_overlays = fstatat(rootfd, FW "overlays", &st, 0) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+static struct ent *
+add(struct dirspec *d, const char *name)
+{
+	struct ent *en;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->e[i].name, name) == 0)
+			return &d->e[i];
+	if (d->n == DIR_MAXENT)
+		return NULL;
+	en = &d->e[d->n++];
+	memset(en, 0, sizeof(*en));
+	snprintf(en->name, sizeof(en->name), "%s", name);
+	return en;
+}
+
+static void
+add_link(struct dirspec *d, const char *name, const char *fmt, const char *arg)
+{
+	struct ent *en = add(d, name);
+
+	if (en == NULL)
+		return;
+	en->is_link = 1;
+	snprintf(en->target, sizeof(en->target), fmt, arg);
+}
+
+static void
+add_file(struct dirspec *d, const char *name, const char *data, size_t len)
+{
+	struct ent *en = add(d, name);
+
+	if (en == NULL || len > sizeof(en->data))
+		return;
+	en->is_link = 0;
+	memcpy(en->data, data, len);
+	en->len = len;
+}
+
+/* States in which a node boots what is on its own storage: it must
+ * never be served anything bootable (DESIGN.md 4, the fence).  For an
+ * NFS workflow these are the states that boot the NFS root. */
+static int
+runs_installed_os(const char *state)
+{
+	static const char *const s[] = {
+		"installed", "active", "migrating", "serving_source", NULL,
+	};
+	const char *const *p;
+
+	for (p = s; *p != NULL; p++)
+		if (strcmp(*p, state) == 0)
+			return 1;
+	return 0;
+}
+
+/* a: an untrusted value (quoted here); b: a reason already quoted. */
+static int
+skip(struct plan *p, const char *fmt, const char *a, const char *b)
+{
+	char qa[64];
+
+	pb_quote(qa, sizeof(qa), a ? a : "NULL", 40);
+	p->kind = PLAN_SKIP;
+	snprintf(p->why, sizeof(p->why), fmt, qa, b ? b : "");
+	return 0;
+}
+
+static void
+plan_fence(const struct plan *pin, struct plan *p)
+{
+	(void)pin;
+	p->kind = PLAN_FENCE;
+	p->want_macdir = p->macdir[0] != '\0';
+	if (p->serial[0] == '\0')
+		return;
+	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
+	/* Zero-length: a Pi 4/5 bootloader gives up network boot at once;
+	 * start.elf too, so that a Pi 3 finds the prefix and nothing
+	 * bootable in it instead of falling back to the root. */
+	add_file(&p->dir, "start4.elf", "", 0);
+	add_file(&p->dir, "start.elf", "", 0);
+}
+
+static int
+plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
+{
+	const struct pb_pimodel *pm;
+	struct pb_serial serial;
+	struct pb_uuid id;
+	struct pb_mac mac;
+	struct pb_hostname host;
+	struct pb_config_section sec;
+	struct pb_config_in cin;
+	struct pb_cmdline_in lin;
+	struct pb_err e;
+	enum pb_model m;
+	char buf[1024], what[64], nfs[3][256];
+	json_t *def = NULL, *wi = NULL;
+	ssize_t n;
+	int nfsboot;
+
+	memset(p, 0, sizeof(*p));
+	if (row->id == NULL || pb_uuid_parse(&id, row->id, NULL) == -1) {
+		return skip(p, "node id \"%s\" is not a UUID%s", row->id, "");
+	}
+	memcpy(p->id, id.s, sizeof(p->id));
+	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
+		p->kind = PLAN_NONE;
+		return 0;
+	}
+	if (row->serial != NULL && pb_serial_parse(&serial, row->serial, NULL) == 0)
+		memcpy(p->serial, serial.s, sizeof(p->serial));
+	if (row->mac != NULL && pb_mac_parse(&mac, row->mac, NULL) == 0)
+		pb_mac_dir(&mac, p->macdir);
+
+	nfsboot = row->install_method != NULL &&
+	    strcmp(row->install_method, "nfs") == 0;
+	if (row->state == NULL || (runs_installed_os(row->state) && !nfsboot)) {
+		plan_fence(p, p);
+		if (p->serial[0] == '\0')
+			hook_log("node %s: serial \"%.40s\" is not 8 lower-case "
+			    "hex digits: fenced by MAC only", p->id,
+			    row->serial ? row->serial : "NULL");
+		return 0;
+	}
+
+	/* A node to boot over the network: every value must be good. */
+	if (p->serial[0] == '\0')
+		return skip(p, "serial \"%s\" is not 8 lower-case hex digits%s",
+		    row->serial, "");
+	if (row->model == NULL || pb_model_parse(&m, row->model, NULL) == -1)
+		return skip(p, "pi_model \"%s\" is not a model in the table%s",
+		    row->model, "");
+	if (row->hostname != NULL &&
+	    pb_hostname_parse(&host, row->hostname, NULL) == -1)
+		return skip(p, "hostname \"%s\" is not an RFC 1123 label%s",
+		    row->hostname, "");
+	if (row->hostname != NULL && strcmp(host.s, row->hostname) != 0)
+		return skip(p, "hostname \"%s\" is not lower case%s", row->hostname,
+		    "");
+	if (env->server[0] == '\0')
+		return skip(p, "the server_url setting is missing or bad%s%s",
+		    "", "");
+	pm = pb_pimodel(m);
+
+	memset(&lin, 0, sizeof(lin));
+	lin.mode = nfsboot ? PB_MODE_NFS : PB_MODE_INSTALL;
+	lin.server = env->server;
+	lin.state = row->state;
+	lin.serial = &serial;
+	lin.node_id = &id;
+	lin.mac = p->macdir[0] != '\0' ? &mac : NULL;
+	lin.hostname = row->hostname != NULL ? &host : NULL;
+	if (nfsboot) {
+		/* The workflow loader's resolver: the same values the API
+		 * gives the agent, variables and checks included. */
+		struct pb_wf_node wn;
+		json_error_t je;
+		const char *v[3];
+		int i;
+
+		memset(&wn, 0, sizeof(wn));
+		wn.id = id;
+		wn.serial = serial;
+		if (lin.mac != NULL)
+			wn.mac = mac;
+		if (lin.hostname != NULL)
+			wn.hostname = host;
+		wn.server = env->server;
+		if (row->definition == NULL ||
+		    (def = json_loads(row->definition, 0, &je)) == NULL)
+			return skip(p, "workflow definition is not JSON%s%s", "",
+			    "");
+		if ((wi = pb_wf_instructions_new(def, &wn, &e)) == NULL) {
+			json_decref(def);
+			return skip(p, "%s%.400s", "", e.msg);
+		}
+		v[0] = json_string_value(json_object_get(wi, "nfs_server"));
+		v[1] = json_string_value(json_object_get(wi, "nfs_path"));
+		v[2] = json_string_value(json_object_get(wi, "nfs_options"));
+		for (i = 0; i < 3; i++)
+			snprintf(nfs[i], sizeof(nfs[i]), "%s", v[i] ? v[i] : "");
+		json_decref(wi);
+		json_decref(def);
+		lin.nfs_server = nfs[0];
+		lin.nfs_path = nfs[1];
+		lin.nfs_options = nfs[2];
+	}
+	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
+		return skip(p, "%s%.400s", "", e.msg);
+
+	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
+	add_file(&p->dir, "cmdline.txt", buf, (size_t)n);
+
+	snprintf(what, sizeof(what), "node %s (%s)", p->serial, pm->section);
+	sec.filter = pm->section;
+	sec.kernel = pm->kernel;
+	sec.dtb = env->dtb[m];
+	cin.what = what;
+	cin.initramfs = "initramfs.img";
+	cin.sections = &sec;
+	cin.nsections = 1;
+	if ((n = pb_render_config(buf, sizeof(buf), &cin, &e)) < 0)
+		return skip(p, "%s%.400s", "", e.msg);
+	add_file(&p->dir, "config.txt", buf, (size_t)n);
+
+	/* Pi 5: no GPU firmware is fetched, but the bootloader probes
+	 * <serial>/start4.elf to decide whether to use the prefix. */
+	add_link(&p->dir, pm->probe, "../" FW "%s", pm->probe);
+	if (pm->start_elf != NULL)
+		add_link(&p->dir, pm->start_elf, "../" FW "%s", pm->start_elf);
+	if (pm->fixup_dat != NULL)
+		add_link(&p->dir, pm->fixup_dat, "../" FW "%s", pm->fixup_dat);
+	/* A DTB missing from rpi-firmware/ is still named in config.txt
+	 * (check mode reports it) but never linked: no dangling links. */
+	if (env->dtb_present[m])
+		add_link(&p->dir, env->dtb[m], "../" FW "%s", env->dtb[m]);
+	if (env->have_overlays)
+		add_link(&p->dir, "overlays", "../" FW "%s", "overlays");
+	add_link(&p->dir, pm->kernel, "../" DEPLOY "%s", "kernel8.img");
+	add_link(&p->dir, "initramfs.img", "../" DEPLOY "%s", "initramfs.img");
+	p->pi3_boot = pm->bootcode;
+	p->kind = PLAN_BOOT;
+	return 0;
+}
+
+void
+plan_node(const struct env *env, const struct node_row *row, struct plan *p)
+{
+	(void)plan_node1(env, row, p);
+}
+
+int
+plan_root(const struct env *env, struct ent *ents, size_t max, size_t *n,
+    struct pb_err *e)
+{
+	static const char *const fw[] = {
+		"bootcode.bin", "start.elf", "fixup.dat", "start4.elf",
+		"fixup4.dat", NULL,
+	};
+	struct pb_config_section secs[PB_NMODELS];
+	struct pb_config_in cin;
+	struct pb_cmdline_in lin;
+	struct dirspec d;
+	const struct pb_pimodel *pm;
+	char buf[2048];
+	ssize_t len;
+	size_t i;
+
+	if (env->server[0] == '\0')
+		return pb_fail(e, "discovery root: the server_url setting is "
+		    "missing or bad");
+	memset(&d, 0, sizeof(d));
+	memset(&lin, 0, sizeof(lin));
+	lin.mode = PB_MODE_DISCOVERY;
+	lin.server = env->server;
+	if ((len = pb_render_cmdline(buf, sizeof(buf), &lin, e)) < 0)
+		return -1;
+	add_file(&d, "cmdline.txt", buf, (size_t)len);
+	for (i = 0; i < PB_NMODELS; i++) {
+		pm = pb_pimodel(root_order[i]);
+		secs[i].filter = pm->section;
+		secs[i].kernel = pm->kernel;
+		secs[i].dtb = env->dtb[root_order[i]];
+	}
+	cin.what = "discovery root for Pis not in the database";
+	cin.initramfs = "initramfs.img";
+	cin.sections = secs;
+	cin.nsections = PB_NMODELS;
+	if ((len = pb_render_config(buf, sizeof(buf), &cin, e)) < 0)
+		return -1;
+	if ((size_t)len > sizeof(d.e[0].data))
+		return pb_fail(e, "discovery root: config.txt is too long");
+	add_file(&d, "config.txt", buf, (size_t)len);
+	for (i = 0; fw[i] != NULL; i++)
+		add_link(&d, fw[i], FW "%s", fw[i]);
+	for (i = 0; i < PB_NMODELS; i++)
+		if (env->dtb_present[i])
+			add_link(&d, env->dtb[i], FW "%s", env->dtb[i]);
+	if (env->have_overlays)
+		add_link(&d, "overlays", FW "%s", "overlays");
+	add_link(&d, "kernel8.img", DEPLOY "%s", "kernel8.img");
+	add_link(&d, "kernel_2712.img", DEPLOY "%s", "kernel8.img");
+	add_link(&d, "initramfs.img", DEPLOY "%s", "initramfs.img");
+	if (d.n > max)
+		return pb_fail(e, "discovery root: too many entries");
+	memcpy(ents, d.e, d.n * sizeof(d.e[0]));
+	*n = d.n;
+	return 0;
+}

@@ -1,0 +1,637 @@
+/* tree.c: the only code that writes the TFTP tree.
+ *
+ * Every change is atomic for a reader: a directory is built complete
+ * under ".<name>.tmp.XXXXXX" and swapped in with renameat2(
+ * RENAME_EXCHANGE) (or renamed, when new); a file or link at the top is
+ * written under a temporary name and renamed over.  A kill -9 at any
+ * point leaves every path either the old or the new version, and at
+ * worst a ".*.tmp.*" directory that the next start removes.
+ *
+ * The manifest (.pureboot-manifest, mode 0600 so that no TFTP server
+ * serves it) lists the names the hook created; a name is added before
+ * it first appears and dropped after it is gone, so a crash can leave
+ * the manifest claiming a missing name but never a present name
+ * unclaimed.  Names the manifest does not hold are never touched: the
+ * hook can share a tftp-root with an x86 PXE set-up. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hook.h"
+
+#define MANIFEST ".pureboot-manifest"
+
+const char *const hook_root_names[] = {
+	"bootcode.bin", "start.elf", "fixup.dat", "start4.elf", "fixup4.dat",
+	"config.txt", "cmdline.txt", "kernel8.img", "kernel_2712.img",
+	"initramfs.img", "overlays",
+	"bcm2710-rpi-3-b.dtb", "bcm2710-rpi-3-b-plus.dtb", "bcm2710-rpi-cm3.dtb",
+	"bcm2837-rpi-3-b.dtb", "bcm2837-rpi-3-b-plus.dtb",
+	"bcm2837-rpi-cm3-io3.dtb", "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb",
+	"bcm2711-rpi-cm4.dtb", "bcm2711-rpi-cm4-io.dtb", "bcm2712-rpi-5-b.dtb",
+	"bcm2712d0-rpi-5-b.dtb", "bcm2712-rpi-cm5-cm5io.dtb",
+	"bcm2712-rpi-500.dtb",
+	NULL,
+};
+
+static int
+is_serial(const char *s)
+{
+	return strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
+}
+
+static int
+is_macdir(const char *s)
+{
+	int i;
+
+	if (strlen(s) != 17)
+		return 0;
+	for (i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != '-' :
+		    strchr("0123456789abcdef", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+int
+hook_name_ok(const char *name)
+{
+	const char *const *r;
+
+	if (is_serial(name) || is_macdir(name))
+		return 1;
+	for (r = hook_root_names; *r != NULL; r++)
+		if (strcmp(*r, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+tree_owns(const struct tree *t, const char *name)
+{
+	return strset_has(&t->man, name);
+}
+
+/* ".<name>.tmp.XXXXXX": a name no reader asks for and no other program
+ * makes. */
+static void
+tmpname(char *out, size_t size, const char *name, const char *kind)
+{
+	static const char al[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static unsigned long ctr;
+	struct timespec ts;
+	unsigned long v;
+	char sfx[7];
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	v = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^
+	    (++ctr * 2654435761UL);
+	for (i = 0; i < 6; i++, v /= 62)
+		sfx[i] = al[v % 62];
+	sfx[6] = '\0';
+	snprintf(out, size, ".%s.%s.%s", name, kind, sfx);
+}
+
+/* Is this one of our temporaries, left by a crash? */
+static int
+is_leftover(const char *n)
+{
+	char base[HOOK_NAME_MAX];
+	const char *p;
+	size_t len;
+
+	if (n[0] != '.')
+		return 0;
+	if ((p = strstr(n + 1, ".tmp.")) == NULL &&
+	    (p = strstr(n + 1, ".old.")) == NULL)
+		return 0;
+	len = (size_t)(p - (n + 1));
+	if (len == 0 || len >= sizeof(base) || strlen(p + 5) != 6 ||
+	    strspn(p + 5, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789") != 6)
+		return 0;
+	memcpy(base, n + 1, len);
+	base[len] = '\0';
+	return hook_name_ok(base);
+}
+
+/* rm -r of one of our own entries (flat directories of files and
+ * links; one level more is tolerated). */
+static int
+remove_entry(int dirfd, const char *name, int depth, struct pb_err *e)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int fd, rc = 0;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 0 :
+		    pb_fail(e, "stat \"%s\": %s", name, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT)
+			return pb_fail(e, "unlink \"%s\": %s", name,
+			    strerror(errno));
+		return 0;
+	}
+	if (depth > 2)
+		return pb_fail(e, "remove \"%s\": nested deeper than the hook "
+		    "ever writes", name);
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) == -1)
+		return pb_fail(e, "open \"%s\": %s", name, strerror(errno));
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return pb_fail(e, "opendir \"%s\": %s", name, strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (remove_entry(fd, de->d_name, depth + 1, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	closedir(d);
+	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) == -1 &&
+	    errno != ENOENT)
+		return pb_fail(e, "rmdir \"%s\": %s", name, strerror(errno));
+	return rc;
+}
+
+static int
+man_append(struct tree *t, char op, const char *name, struct pb_err *e)
+{
+	char line[HOOK_NAME_MAX + 4];
+	int n = snprintf(line, sizeof(line), "%c%s\n", op, name);
+
+	if (write(t->manfd, line, (size_t)n) != n)
+		return pb_fail(e, "manifest: write: %s", strerror(errno));
+	t->appended++;
+	return 0;
+}
+
+static int
+man_add(struct tree *t, const char *name, int sync, struct pb_err *e)
+{
+	if (tree_owns(t, name))
+		return 0;
+	if (man_append(t, '+', name, e) == -1)
+		return -1;
+	if (sync && fdatasync(t->manfd) == -1)
+		return pb_fail(e, "manifest: fsync: %s", strerror(errno));
+	if (strset_add(&t->man, name) == -1)
+		return pb_fail(e, "manifest: out of memory");
+	return 0;
+}
+
+static int
+man_load(struct tree *t, struct pb_err *e)
+{
+	char buf[65536], line[HOOK_NAME_MAX + 2];
+	size_t ll = 0;
+	ssize_t n, i;
+
+	if (lseek(t->manfd, 0, SEEK_SET) == -1)
+		return pb_fail(e, "manifest: seek: %s", strerror(errno));
+	while ((n = read(t->manfd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (ll < sizeof(line) - 1)
+					line[ll++] = buf[i];
+				else
+					ll = sizeof(line);	/* too long: ignored */
+				continue;
+			}
+			if (ll >= 2 && ll < sizeof(line)) {
+				line[ll] = '\0';
+				/* Only names the hook can make, whatever the
+				 * file says. */
+				if (!hook_name_ok(line + 1))
+					hook_log("manifest: ignoring \"%.40s\"",
+					    line + 1);
+				else if (line[0] == '+')
+					strset_add(&t->man, line + 1);
+				else if (line[0] == '-')
+					strset_del(&t->man, line + 1);
+			}
+			ll = 0;
+		}
+	}
+	if (n == -1)
+		return pb_fail(e, "manifest: read: %s", strerror(errno));
+	return 0;
+}
+
+int
+tree_compact(struct tree *t, struct pb_err *e)
+{
+	char tmp[64];
+	const char *name;
+	size_t i = 0;
+	FILE *f = NULL;
+	int fd = -1, rc = -1;
+
+	/* Nothing appended since the last rewrite: it is compact already. */
+	if (t->appended == 0)
+		return 0;
+	tmpname(tmp, sizeof(tmp), "pureboot-manifest", "tmp");
+	if ((fd = openat(t->rootfd, tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
+		pb_fail(e, "manifest: create \"%s\": %s", tmp, strerror(errno));
+		goto out;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		pb_fail(e, "manifest: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	fputs("# pureboot-tftp-hook: the names this hook created here; "
+	    "do not edit\n", f);
+	while ((name = strset_next(&t->man, &i)) != NULL)
+		fprintf(f, "+%s\n", name);
+	if (fflush(f) == EOF || (t->fsync && fsync(fileno(f)) == -1)) {
+		pb_fail(e, "manifest: write: %s", strerror(errno));
+		goto out;
+	}
+	if (renameat(t->rootfd, tmp, t->rootfd, MANIFEST) == -1) {
+		pb_fail(e, "manifest: rename: %s", strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	t->appended = 0;
+	close(t->manfd);
+	t->manfd = openat(t->rootfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (t->manfd == -1 || flock(t->manfd, LOCK_EX | LOCK_NB) == -1) {
+		pb_fail(e, "manifest: reopen: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (fd != -1)
+		close(fd);
+	if (tmp[0] != '\0')
+		unlinkat(t->rootfd, tmp, 0);
+	return rc;
+}
+
+static void
+clean_leftovers(struct tree *t)
+{
+	struct pb_err e;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(t->rootfd)) == -1 || (d = fdopendir(fd)) == NULL)
+		return;
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (!is_leftover(de->d_name))
+			continue;
+		hook_log("removing \"%s\" left by an interrupted run", de->d_name);
+		if (remove_entry(t->rootfd, de->d_name, 0, &e) == -1)
+			hook_log("%s", e.msg);
+	}
+	closedir(d);
+}
+
+int
+tree_open(struct tree *t, const char *root, int flags, struct pb_err *e)
+{
+	memset(t, 0, sizeof(*t));
+	t->root = root;
+	t->manfd = -1;
+	t->fsync = (flags & TREE_FSYNC) != 0;
+	if ((t->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return pb_fail(e, "tftp root \"%s\": %s", root, strerror(errno));
+	if (flags & TREE_READONLY) {
+		t->manfd = openat(t->rootfd, MANIFEST, O_RDONLY | O_CLOEXEC);
+		if (t->manfd == -1 && errno != ENOENT)
+			return pb_fail(e, "manifest: %s", strerror(errno));
+		return t->manfd == -1 ? 0 : man_load(t, e);
+	}
+	t->manfd = openat(t->rootfd, MANIFEST,
+	    O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (t->manfd == -1)
+		return pb_fail(e, "manifest \"%s/%s\": %s", root, MANIFEST,
+		    strerror(errno));
+	/* One writer per tree: two hooks would undo each other. */
+	if (flock(t->manfd, LOCK_EX | LOCK_NB) == -1)
+		return pb_fail(e, "manifest \"%s/%s\" is locked: another "
+		    "pureboot-tftp-hook writes this tree", root, MANIFEST);
+	if (man_load(t, e) == -1)
+		return -1;
+	clean_leftovers(t);
+	return 0;
+}
+
+void
+tree_close(struct tree *t)
+{
+	if (t->manfd != -1)
+		close(t->manfd);
+	if (t->rootfd != -1)
+		close(t->rootfd);
+	t->manfd = t->rootfd = -1;
+	strset_free(&t->man);
+}
+
+/* Does the file at dfd/name hold exactly len bytes of data, 0644? */
+static int
+file_same(int dfd, const char *name, const char *data, size_t len)
+{
+	char buf[sizeof(((struct ent *)0)->data) + 1];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 07777) != 0644 || (size_t)st.st_size != len) {
+		close(fd);
+		return 0;
+	}
+	n = len > 0 ? read(fd, buf, sizeof(buf)) : 0;
+	close(fd);
+	return n == (ssize_t)len && memcmp(buf, data, len) == 0;
+}
+
+static int
+ent_same(int dfd, const struct ent *en)
+{
+	char buf[sizeof(en->target) + 1];
+	ssize_t n;
+
+	if (!en->is_link)
+		return file_same(dfd, en->name, en->data, en->len);
+	n = readlinkat(dfd, en->name, buf, sizeof(buf));
+	return n >= 0 && (size_t)n == strlen(en->target) &&
+	    memcmp(buf, en->target, (size_t)n) == 0;
+}
+
+static int
+dir_same(struct tree *t, const struct dirspec *d)
+{
+	struct dirent *de;
+	struct stat st;
+	size_t i, seen = 0;
+	DIR *dp;
+	int fd, same = 1;
+
+	fd = openat(t->rootfd, d->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &st) == -1 || (st.st_mode & 07777) != 0755 ||
+	    (dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (same && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		for (i = 0; i < d->n; i++)
+			if (strcmp(d->e[i].name, de->d_name) == 0)
+				break;
+		if (i == d->n || !ent_same(fd, &d->e[i]))
+			same = 0;
+		seen++;
+	}
+	closedir(dp);
+	return same && seen == d->n;
+}
+
+static int
+write_file(int dfd, const char *name, const char *data, size_t len, int sync,
+    struct pb_err *e)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd, rc = -1;
+
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
+	if (fd == -1)
+		return pb_fail(e, "create \"%s\": %s", name, strerror(errno));
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) <= 0) {
+			pb_fail(e, "write \"%s\": %s", name, strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	/* umask must not decide what a TFTP server may read. */
+	if (fchmod(fd, 0644) == -1 || (sync && fsync(fd) == -1)) {
+		pb_fail(e, "write \"%s\": %s", name, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+int
+tree_stage_dir(struct tree *t, const struct dirspec *d, int sync,
+    struct staged *st, struct pb_err *e)
+{
+	struct stat sb;
+	size_t i;
+	int dfd = -1, rc = -1, tries;
+
+	if (!hook_name_ok(d->name))
+		return pb_fail(e, "\"%.40s\" is not a name the hook makes",
+		    d->name);
+	if (fstatat(t->rootfd, d->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !tree_owns(t, d->name))
+		return pb_fail(e, "\"%s\" exists and is not in the manifest: "
+		    "left alone", d->name);
+	if (dir_same(t, d)) {
+		t->unchanged++;
+		return 0;
+	}
+	if (man_add(t, d->name, sync, e) == -1)
+		return -1;
+	snprintf(st->name, sizeof(st->name), "%s", d->name);
+	for (tries = 0; ; tries++) {
+		tmpname(st->tmp, sizeof(st->tmp), d->name, "tmp");
+		if (mkdirat(t->rootfd, st->tmp, 0755) == 0)
+			break;
+		if (errno != EEXIST || tries > 10)
+			return pb_fail(e, "mkdir \"%s\": %s", st->tmp,
+			    strerror(errno));
+	}
+	if (fchmodat(t->rootfd, st->tmp, 0755, 0) == -1 ||
+	    (dfd = openat(t->rootfd, st->tmp, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		pb_fail(e, "open \"%s\": %s", st->tmp, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct ent *en = &d->e[i];
+
+		if (en->is_link) {
+			if (symlinkat(en->target, dfd, en->name) == -1) {
+				pb_fail(e, "symlink \"%s/%s\": %s", d->name,
+				    en->name, strerror(errno));
+				goto out;
+			}
+		} else if (write_file(dfd, en->name, en->data, en->len, sync,
+		    e) == -1)
+			goto out;
+	}
+	if (sync && fsync(dfd) == -1) {
+		pb_fail(e, "fsync \"%s\": %s", st->tmp, strerror(errno));
+		goto out;
+	}
+	rc = 1;
+out:
+	if (dfd != -1)
+		close(dfd);
+	if (rc == -1) {
+		struct pb_err e2;
+
+		remove_entry(t->rootfd, st->tmp, 0, &e2);
+	}
+	return rc;
+}
+
+int
+tree_commit(struct tree *t, struct staged *st, struct pb_err *e)
+{
+	struct pb_err e2;
+
+	/* Exchange when the name exists, so that a reader sees the old
+	 * directory or the new one, never none. */
+	t->dirty = 1;
+	if (renameat2(t->rootfd, st->tmp, t->rootfd, st->name,
+	    RENAME_NOREPLACE) == 0) {
+		t->written++;
+		return 0;
+	}
+	if (errno != EEXIST) {
+		pb_fail(e, "rename \"%s\" to \"%s\": %s", st->tmp, st->name,
+		    strerror(errno));
+		goto fail;
+	}
+	if (renameat2(t->rootfd, st->tmp, t->rootfd, st->name,
+	    RENAME_EXCHANGE) == -1) {
+		pb_fail(e, "exchange \"%s\" and \"%s\": %s", st->tmp, st->name,
+		    strerror(errno));
+		goto fail;
+	}
+	t->written++;
+	/* st->tmp now holds the old version. */
+	if (remove_entry(t->rootfd, st->tmp, 0, e) == -1)
+		return -1;
+	return 0;
+fail:
+	remove_entry(t->rootfd, st->tmp, 0, &e2);
+	return -1;
+}
+
+int
+tree_put_dir(struct tree *t, const struct dirspec *d, struct pb_err *e)
+{
+	struct staged st;
+	int rc;
+
+	/* One syncfs (one journal commit) for the files, the directory and
+	 * the manifest line, rather than an fsync of each: what a NOTIFY
+	 * waits for.  The rename itself is made durable by the next
+	 * reconcile's fsync of the root; lost in a power cut, it leaves the
+	 * old version, which the reconcile at start replaces. */
+	if ((rc = tree_stage_dir(t, d, 0, &st, e)) <= 0)
+		return rc;
+	if (tree_sync(t, e) == -1 || tree_commit(t, &st, e) == -1)
+		return -1;
+	return 1;
+}
+
+int
+tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e)
+{
+	char tmp[HOOK_NAME_MAX + 16];
+	struct stat sb;
+	int tries;
+
+	if (!hook_name_ok(en->name))
+		return pb_fail(e, "\"%.40s\" is not a name the hook makes",
+		    en->name);
+	if (fstatat(t->rootfd, en->name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!tree_owns(t, en->name))
+			return pb_fail(e, "\"%s\" exists and is not in the "
+			    "manifest: left alone", en->name);
+		if (ent_same(t->rootfd, en)) {
+			t->unchanged++;
+			return 0;
+		}
+	}
+	if (man_add(t, en->name, t->fsync, e) == -1)
+		return -1;
+	for (tries = 0; ; tries++) {
+		tmpname(tmp, sizeof(tmp), en->name, "tmp");
+		if (en->is_link ? symlinkat(en->target, t->rootfd, tmp) == 0 :
+		    write_file(t->rootfd, tmp, en->data, en->len, t->fsync, e) == 0)
+			break;
+		if (errno != EEXIST || tries > 10)
+			return en->is_link ? pb_fail(e, "symlink \"%s\": %s", tmp,
+			    strerror(errno)) : -1;
+	}
+	t->dirty = 1;
+	if (renameat(t->rootfd, tmp, t->rootfd, en->name) == -1) {
+		pb_fail(e, "rename \"%s\" to \"%s\": %s", tmp, en->name,
+		    strerror(errno));
+		unlinkat(t->rootfd, tmp, 0);
+		return -1;
+	}
+	t->written++;
+	return 1;
+}
+
+int
+tree_remove(struct tree *t, const char *name, struct pb_err *e)
+{
+	char old[HOOK_NAME_MAX + 16];
+	struct stat sb;
+
+	if (!tree_owns(t, name))
+		return 0;
+	if (fstatat(t->rootfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		/* Out of sight first, in one step; then take it apart. */
+		t->dirty = 1;
+		tmpname(old, sizeof(old), name, "old");
+		if (renameat2(t->rootfd, name, t->rootfd, old,
+		    RENAME_NOREPLACE) == -1)
+			return pb_fail(e, "rename \"%s\" to \"%s\": %s", name,
+			    old, strerror(errno));
+		if (remove_entry(t->rootfd, old, 0, e) == -1)
+			return -1;
+		t->removed++;
+	} else if (errno != ENOENT)
+		return pb_fail(e, "stat \"%s\": %s", name, strerror(errno));
+	if (man_append(t, '-', name, e) == -1)
+		return -1;
+	strset_del(&t->man, name);
+	return 0;
+}
+
+int
+tree_sync(struct tree *t, struct pb_err *e)
+{
+	if (t->fsync && syncfs(t->rootfd) == -1)
+		return pb_fail(e, "syncfs \"%s\": %s", t->root, strerror(errno));
+	return 0;
+}
