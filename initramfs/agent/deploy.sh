@@ -1,0 +1,216 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # pb_run, pb_re_* and friends are set by lib.sh
+# deploy.sh: write a disk image from a URL to a block device, verified.
+# Sourced after lib.sh, never run.
+#
+#   wget URL -> tee (sha256 + byte count of what came over the wire)
+#            -> decompress by magic bytes (xz, gzip, zstd, or raw)
+#            -> tee (sha256 of the raw image) -> dd to the target
+#
+# A shell pipeline reports only its last command's status, so every
+# stage writes its own status into $st/<stage>.rc: the pipefail of this
+# agent, with the failing stage named in the reason.  A watcher process
+# posts install_progress at most every 2 s and kills a download that
+# makes no progress.  Then the target is read back and hashed.
+#
+# Environment: PUREBOOT_STALL (seconds without a byte before the
+# download is abandoned, default 60), PUREBOOT_PROGRESS (seconds between
+# progress events, default 2, never less).
+
+pb_stall=${PUREBOOT_STALL:-60}
+pb_progress_every=${PUREBOOT_PROGRESS:-2}
+[ "$pb_progress_every" -ge 2 ] 2>/dev/null || pb_progress_every=2
+
+# The partition device of disk $1, number $2: mmcblk0p1, nvme0n1p1,
+# loop0p1 (the name ends in a digit) but sda1, vda1.
+pb_part() {
+	case $1 in
+	*[0-9]) printf '%sp%s\n' "$1" "$2" ;;
+	*) printf '%s%s\n' "$1" "$2" ;;
+	esac
+}
+
+# Where "auto" installs: the first disk present, SD/eMMC before NVMe
+# before USB/SCSI before virtio.  A workflow that means another disk
+# names it.
+pb_auto_target() {
+	for d in mmcblk0 nvme0n1 sda vda; do
+		if [ -b "/dev/$d" ]; then
+			printf '/dev/%s\n' "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Run stage $1 (the rest is the command) and record its exit status in
+# $st/$1.rc and its messages in $st/$1.err.  Always returns 0: the
+# pipeline must run to its end, the statuses are judged afterwards.
+pb_stage() {
+	name=$1
+	shift
+	if "$@" 2>"$st/$name.err"; then
+		echo 0 >"$st/$name.rc"
+	else
+		echo $? >"$st/$name.rc"
+	fi
+	return 0
+}
+
+# stdin -> stdout, decompressed according to its first bytes; the format
+# goes into $st/format.  The 6 bytes are read one at a time so that not
+# a byte more leaves the pipe, then put back in front of the rest.
+pb_decompress() {
+	dd bs=1 count=6 of="$st/magic" 2>/dev/null
+	m=$(od -An -tx1 "$st/magic" | tr -d ' \n')
+	case $m in
+	fd377a585a00) f=xz; set -- xz -dc ;;
+	1f8b*) f=gzip; set -- gzip -dc ;;
+	28b52ffd*) f=zstd; set -- zstd -dcq ;;
+	*) f=raw; set -- cat ;;
+	esac
+	echo "$f" >"$st/format"
+	cat "$st/magic" - | "$@"
+}
+
+# Start the download with its pid in $st/fetch.pid (for the watcher).
+pb_fetch() {
+	# shellcheck disable=SC2016 # $$ and $0 belong to the inner shell
+	# -S: the headers go to stderr ($st/fetch.err), which gives the
+	# length without a request of its own.
+	sh -c 'echo $$ >"$0"; exec wget -q -S -O - -- "$1"' "$st/fetch.pid" "$1"
+}
+
+# Bytes the download has written so far (its /proc io counter).
+pb_fetched() {
+	pid=$(cat "$st/fetch.pid" 2>/dev/null) || return 0
+	sed -n 's/^wchar: //p' "/proc/$pid/io" 2>/dev/null || true
+}
+
+# The Content-Length of the download so far, from wget -S's header
+# lines (the last block: a redirect prints one block per hop).
+pb_fetch_total() {
+	sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' "$st/fetch.err" 2>/dev/null |
+		tail -n 1
+}
+
+# The watcher: progress events and the stall guard.  Runs until killed.
+pb_watch() {
+	last=-1 still=0 total=""
+	while :; do
+		sleep "$pb_progress_every"
+		b=$(pb_fetched)
+		[ -n "$b" ] || continue    # not started yet, or already done
+		[ -n "$total" ] || total=$(pb_fetch_total)
+		if [ "$b" = "$last" ]; then
+			still=$((still + pb_progress_every))
+			if [ "$still" -ge "$pb_stall" ]; then
+				echo "no data for ${still} s" >"$st/stalled"
+				if pid=$(cat "$st/fetch.pid" 2>/dev/null); then
+					kill "$pid" 2>/dev/null || true
+				fi
+			fi
+			continue
+		fi
+		still=0 last=$b
+		if [ -n "$total" ] && [ "$total" -gt 0 ]; then
+			pct=$((b * 100 / total))
+			[ "$pct" -le 100 ] || pct=100
+			pb_event install_progress "\"bytes\":$b,\"total\":$total,\"percent\":$pct"
+		else
+			pb_event install_progress "\"bytes\":$b"
+		fi
+	done
+}
+
+pb_fail_reason() { printf '%s\n' "$*" >"$st/reason"; pb_log "deploy: $*"; }
+
+# Read back the first $2 bytes of target $1 and print their sha256.
+pb_readback() {
+	if [ -b "$1" ]; then
+		# Drop the kernel's cached copy, so the bytes come from the device.
+		blockdev --flushbufs "$1" 2>/dev/null || true
+	fi
+	head -c "$2" -- "$1" | sha256sum | cut -d' ' -f1
+}
+
+# pb_deploy_image URL SHA256|"" compressed|raw TARGET
+# 0 when the image is on TARGET and reads back right; otherwise 1 with
+# the reason in $st/reason (st=$pb_run/deploy).
+pb_deploy_image() {
+	url=$1 want=$2 of=$3 target=$4
+	st=$pb_run/deploy
+	rm -rf "$st"
+	mkdir -p "$st"
+	case $of in compressed|raw) ;; *) pb_fail_reason "image_sha256_of \"$of\" is not compressed or raw"; return 1 ;; esac
+	pb_log "deploy: $url -> $target"
+	mkfifo "$st/wire.fifo" "$st/wirecount.fifo" "$st/raw.fifo" "$st/rawcount.fifo"
+	sha256sum <"$st/wire.fifo" >"$st/wire.sha" &
+	wc -c <"$st/wirecount.fifo" >"$st/wire.count" &
+	sha256sum <"$st/raw.fifo" >"$st/raw.sha" &
+	wc -c <"$st/rawcount.fifo" >"$st/raw.count" &
+	pb_watch &
+	watcher=$!
+	t0=$(pb_uptime)
+	pb_stage fetch pb_fetch "$url" |
+		pb_stage wiretee tee "$st/wire.fifo" "$st/wirecount.fifo" |
+		pb_stage decompress pb_decompress |
+		pb_stage rawtee tee "$st/raw.fifo" "$st/rawcount.fifo" |
+		pb_stage write dd of="$target" bs=4M conv=fsync
+	kill "$watcher" 2>/dev/null || true
+	wait
+	t1=$(pb_uptime)
+	fmt=$(cat "$st/format" 2>/dev/null || echo unknown)
+	total=$(pb_fetch_total)
+	got=$(tr -d ' ' <"$st/wire.count" 2>/dev/null || echo 0)
+	raw=$(tr -d ' ' <"$st/raw.count" 2>/dev/null || echo 0)
+	pb_log "deploy: $got bytes fetched, format $fmt, ${raw:-?} bytes written in $((t1 - t0)) s"
+
+	# The first stage that failed is the cause; the later ones only saw
+	# its broken stream.
+	for s in fetch wiretee decompress rawtee write; do
+		rc=$(cat "$st/$s.rc" 2>/dev/null || echo missing)
+		[ "$rc" = 0 ] && continue
+		err=$(grep -v '^  ' "$st/$s.err" 2>/dev/null | tr '\n' ' ' | cut -c1-300)
+		case $s in
+		fetch)
+			if [ -s "$st/stalled" ]; then
+				pb_fail_reason "download of $url stalled ($(cat "$st/stalled")) after $got bytes"
+			else
+				pb_fail_reason "download of $url failed after $got bytes (wget status $rc): $err"
+			fi ;;
+		decompress) pb_fail_reason "$fmt decompression failed (status $rc): $err" ;;
+		write) pb_fail_reason "writing $target failed (status $rc): $err" ;;
+		*) pb_fail_reason "pipeline stage $s failed (status $rc): $err" ;;
+		esac
+		return 1
+	done
+	if [ -n "$total" ] && [ "$got" != "$total" ]; then
+		pb_fail_reason "download of $url truncated: $got of $total bytes"
+		return 1
+	fi
+	case $raw in
+	''|0) pb_fail_reason "image from $url is empty"; return 1 ;;
+	esac
+	wire_sha=$(cut -d' ' -f1 "$st/wire.sha")
+	raw_sha=$(cut -d' ' -f1 "$st/raw.sha")
+	pb_match "$raw_sha" "$pb_re_sha" || { pb_fail_reason "no sha256 of the raw image"; return 1; }
+	if [ -n "$want" ]; then
+		if [ "$of" = compressed ]; then have=$wire_sha; else have=$raw_sha; fi
+		if [ "$have" != "$want" ]; then
+			pb_fail_reason "sha256 mismatch ($of): expected $want, got $have"
+			return 1
+		fi
+		pb_log "deploy: sha256 ($of) matches"
+	else
+		pb_log "deploy: no sha256 in the workflow, integrity of $url not checked"
+	fi
+	back=$(pb_readback "$target" "$raw")
+	if [ "$back" != "$raw_sha" ]; then
+		pb_fail_reason "readback of $target differs: wrote sha256 $raw_sha, read $back"
+		return 1
+	fi
+	pb_log "deploy: readback of $raw bytes verified"
+	printf '%s %s %s %s %s\n' "$got" "$raw" "$fmt" "$raw_sha" "$((t1 - t0))" >"$st/result"
+	return 0
+}

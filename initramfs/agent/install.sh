@@ -1,0 +1,101 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # pb_run, pb_re_* and friends are set by lib.sh
+# install.sh: one install as the API ordered it (the PB_* variables of a
+# validated boot answer): image to disk, root partition grown, first-boot
+# files (firstboot.sh), callbacks.  Sourced after lib.sh and deploy.sh.
+
+# After the image is written: make the kernel read its partition table.
+pb_reread() {
+	[ -b "$1" ] || return 0
+	sync
+	blockdev --rereadpt "$1" 2>/dev/null || partprobe "$1" 2>/dev/null || true
+	# A kernel that parses no tables, or a busy disk, leaves the old
+	# partitions: partx (where there is one) updates them one by one.
+	if command -v partx >/dev/null 2>&1; then
+		partx -a "$1" 2>/dev/null || true
+		partx -u "$1" 2>/dev/null || true
+	fi
+	i=0
+	while [ ! -b "$(pb_part "$1" 1)" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+# Grow the last partition to the end of the disk and its ext4 with it.
+pb_resize_rootfs() {
+	target=$1
+	[ -b "$target" ] || { pb_log "resize: $target is not a disk, skipped"; return 0; }
+	n=$(sfdisk -d -- "$target" | sed -n 's|^.*[^0-9]\([0-9][0-9]*\) : start=.*|\1|p' | tail -n 1)
+	[ -n "$n" ] || { pb_log "resize: no partition on $target"; return 1; }
+	p=$(pb_part "$target" "$n")
+	echo ', +' | sfdisk -q --no-reread -N "$n" -- "$target" >/dev/null 2>"$pb_run/resize.err" ||
+		{ pb_log "resize: sfdisk: $(cat "$pb_run/resize.err")"; return 1; }
+	pb_reread "$target"
+	# e2fsck exits 1 when it fixed something; 4 and up is a failure.
+	e2fsck -f -p "$p" >/dev/null 2>&1 || [ $? -lt 4 ] ||
+		{ pb_log "resize: e2fsck $p failed"; return 1; }
+	resize2fs "$p" >/dev/null 2>"$pb_run/resize.err" ||
+		{ pb_log "resize: resize2fs $p: $(cat "$pb_run/resize.err")"; return 1; }
+	pb_log "resize: partition $n grown to the end of $target"
+}
+
+# The API takes a reason of up to 500 characters; the log has the rest.
+pb_install_failed() {
+	pb_log "install failed: $1"
+	pb_event install_failed "\"reason\":$(pb_json_str "$(printf '%s' "$1" | cut -c1-480)"),\"log\":$(pb_log_tail_json)"
+}
+
+# The whole install.  0: installed (the caller reboots); 1: failed and
+# reported.
+pb_install() {
+	case ${PB_INSTALL_METHOD:-image} in
+	image) ;;
+	*) pb_install_failed "install_method \"$PB_INSTALL_METHOD\" is not supported by this agent"; return 1 ;;
+	esac
+	target=${PB_TARGET_DEVICE:-auto}
+	if [ "$target" = auto ]; then
+		target=$(pb_auto_target) || { pb_install_failed "target_device auto: no disk found"; return 1; }
+	fi
+	if [ ! -b "$target" ] && [ -z "${PUREBOOT_FILE_TARGET:-}" ]; then
+		pb_install_failed "target $target is not a block device"
+		return 1
+	fi
+	# The events carry only the contract's fields; the details are in the
+	# log, which install_failed carries.
+	pb_log "install: $PB_IMAGE_URL -> $target"
+	pb_event install_started
+	if ! pb_deploy_image "$PB_IMAGE_URL" "${PB_IMAGE_SHA256:-}" \
+		"${PB_IMAGE_SHA256_OF:-compressed}" "$target"; then
+		pb_install_failed "$(cat "$pb_run/deploy/reason" 2>/dev/null || echo 'image deploy failed')"
+		return 1
+	fi
+	read -r got raw fmt sha secs <"$pb_run/deploy/result"
+	pb_reread "$target"
+	if [ "${PB_RESIZE_ROOTFS:-0}" = 1 ] && ! pb_resize_rootfs "$target"; then
+		pb_install_failed "resize_rootfs on $target failed"
+		return 1
+	fi
+	# firstboot.sh (the workflows issue's writer) reads the checked
+	# answer itself and finds the FAT boot partition in the table.
+	fb_rc=0
+	"$pb_lib/firstboot.sh" "$target" "$pb_env_file" >"$pb_run/firstboot.out" 2>&1 || fb_rc=$?
+	while IFS= read -r l; do pb_log "$l"; done <"$pb_run/firstboot.out"
+	if [ "$fb_rc" != 0 ]; then
+		pb_install_failed "first-boot files on $target failed: $(tail -n 1 "$pb_run/firstboot.out")"
+		return 1
+	fi
+	sync
+	pb_log "install: $got bytes fetched, $fmt, $raw bytes image (sha256 $sha) in $secs s"
+	pb_event install_complete
+	if ! pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null; then
+		# The image is on disk; the server did not hear it.  Failing here
+		# would count an attempt against a good install, so retry.
+		i=0
+		while [ $i -lt 5 ]; do
+			pb_sleep_jitter 5
+			pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null && break
+			i=$((i + 1))
+		done
+		[ $i -lt 5 ] || { pb_log "installed callback failed 6 times"; return 1; }
+	fi
+	pb_log "installed: $PB_IMAGE_URL on $target"
+	return 0
+}

@@ -1,0 +1,101 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # pb_run, pb_re_* and friends are set by lib.sh
+# node.sh: who this board is and how it reaches the server: modules,
+# network, serial, model, MAC.  Sourced after lib.sh, never run.
+
+# Load the modules the hardware asks for: every modalias in sysfs, again
+# and again, because loading a bus driver (USB, PCIe) reveals devices.
+pb_coldplug() {
+	find /sys/devices -name modalias -type f 2>/dev/null |
+		while read -r f; do cat "$f" 2>/dev/null; done |
+		sort -u | xargs -r modprobe -a -q -b 2>/dev/null || true
+}
+
+# Interfaces that may lead to the server: everything but loopback.
+pb_ifaces() {
+	for i in /sys/class/net/*; do
+		n=${i##*/}
+		[ "$n" = lo ] || printf '%s\n' "$n"
+	done
+}
+
+# DHCP on the first interface that gets a lease; $pb_run/iface names it.
+# udhcpc stays in the background and renews the lease (an image can take
+# longer than a lease).  Bounded by pureboot.net_timeout (default 120 s).
+pb_net_up() {
+	if [ -s "$pb_run/iface" ] && [ -s "$pb_run/lease.$(cat "$pb_run/iface")" ]; then
+		return 0
+	fi
+	ip link set lo up 2>/dev/null || true
+	limit=$(pb_cmdline net_timeout || echo 120)
+	pb_match "$limit" '[0-9]{1,4}' || limit=120
+	start=$(pb_uptime)
+	while [ $(($(pb_uptime) - start)) -lt "$limit" ]; do
+		pb_coldplug
+		for i in $(pb_ifaces); do
+			ip link set "$i" up 2>/dev/null || continue
+			pb_log "network: DHCP on $i"
+			if udhcpc -i "$i" -n -t 4 -T 2 -A 2 -S -x hostname:pureboot \
+				-s "$pb_lib/udhcpc.sh" -p "$pb_run/udhcpc.$i.pid" >/dev/null 2>&1 &&
+				[ -s "$pb_run/lease.$i" ]; then
+				printf '%s\n' "$i" >"$pb_run/iface"
+				pb_log "network: $i is $(sed -n 's/^ip=//p' "$pb_run/lease.$i")"
+				return 0
+			fi
+		done
+		sleep 1
+	done
+	pb_log "network: no lease on any interface ($(pb_ifaces | tr '\n' ' ')) in $limit s"
+	return 1
+}
+
+pb_ip() { sed -n 's/^ip=//p' "$pb_run/lease.$(cat "$pb_run/iface")"; }
+pb_mac() { cat "/sys/class/net/$(cat "$pb_run/iface")/address"; }
+
+# The low 8 hex digits of the board serial, as the bootloader uses it:
+# the device tree, else /proc/cpuinfo, else pureboot.serial= (QEMU has
+# no board serial).
+pb_serial() {
+	s=""
+	if [ -r /proc/device-tree/serial-number ]; then
+		s=$(tr -d '\000' </proc/device-tree/serial-number)
+	fi
+	if [ -z "$s" ]; then
+		s=$(sed -n 's/^Serial[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	fi
+	if [ -z "$s" ] || [ "$s" = 0000000000000000 ]; then
+		s=$(pb_cmdline serial || true)
+	fi
+	s=$(printf '%s' "$s" | tr 'A-F' 'a-f')
+	s=${s#"${s%????????}"}
+	pb_match "$s" '[0-9a-f]{8}' || { pb_log "serial \"$s\" is not 8 hex digits"; return 1; }
+	printf '%s\n' "$s"
+}
+
+# /proc/device-tree/model as the database's model name.
+pb_model_name() {
+	case $1 in
+	"Raspberry Pi 3 Model B Plus"*|"Raspberry Pi 3 Model A Plus"*) echo 'pi3+' ;;
+	"Raspberry Pi 3 Model B"*) echo pi3 ;;
+	"Raspberry Pi Compute Module 3"*) echo cm3 ;;
+	"Raspberry Pi 400"*) echo pi400 ;;
+	"Raspberry Pi 4"*) echo pi4 ;;
+	"Raspberry Pi Compute Module 4"*) echo cm4 ;;
+	"Raspberry Pi 500"*) echo pi500 ;;
+	"Raspberry Pi 5"*) echo pi5 ;;
+	"Raspberry Pi Compute Module 5"*) echo cm5 ;;
+	*) return 1 ;;
+	esac
+}
+
+pb_model() {
+	m=""
+	[ -r /proc/device-tree/model ] && m=$(tr -d '\000' </proc/device-tree/model)
+	if pb_model_name "$m"; then return 0; fi
+	o=$(pb_cmdline model || true)
+	case $o in
+	pi3|pi3+|cm3|pi4|pi400|cm4|pi5|cm5|pi500) echo "$o"; return 0 ;;
+	esac
+	pb_log "model \"$m\" is not a known Raspberry Pi"
+	return 1
+}

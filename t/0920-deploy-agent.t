@@ -1,0 +1,166 @@
+#!/bin/sh
+test_description='agent functions under busybox sh: command line, boot answer check, identity, partitions, a whole install into an image file with first-boot files'
+. "${0%/*}/lib.sh"
+. "$PB_TOP/t/deploy-lib.sh"
+
+www_start || { echo "Bail out! nginx for the images did not start"; exit 1; }
+
+# ag 'commands': agent_sh with node.sh and install.sh loaded too.
+ag() {
+	agent_sh ". \"\$PB_TOP/initramfs/agent/node.sh\"
+		. \"\$PB_TOP/initramfs/agent/install.sh\"
+		$1"
+}
+
+test_expect_success 'setup: busybox applets' '
+	bb_path
+'
+
+test_expect_success 'kernel command line: key by key, last wins, no eval' '
+	printf "%s\n" "console=ttyAMA0 pureboot.server=http://10.0.0.1:8080 pureboot.serial=X pureboot.serial=d83add36 pureboot.shell pureboot.x=\$(reboot) quiet" >cmdline &&
+	PUREBOOT_CMDLINE=$PWD/cmdline ag "
+		pb_cmdline server; pb_cmdline serial; pb_cmdline shell; pb_cmdline x
+		pb_cmdline missing || echo missing" >actual &&
+	cat >expect <<-\EOF &&
+	http://10.0.0.1:8080
+	d83add36
+	1
+	$(reboot)
+	missing
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'device-tree model strings map to the database names' '
+	cat >models <<-\EOF &&
+	Raspberry Pi 3 Model B Rev 1.2|pi3
+	Raspberry Pi 3 Model B Plus Rev 1.3|pi3+
+	Raspberry Pi Compute Module 3 Plus Rev 1.0|cm3
+	Raspberry Pi 4 Model B Rev 1.4|pi4
+	Raspberry Pi 400 Rev 1.0|pi400
+	Raspberry Pi Compute Module 4 Rev 1.0|cm4
+	Raspberry Pi 5 Model B Rev 1.0|pi5
+	Raspberry Pi Compute Module 5 Rev 1.0|cm5
+	Raspberry Pi 500 Rev 1.0|pi500
+	linux,dummy-virt|-
+	EOF
+	ag "while IFS=\"|\" read -r m want; do
+		got=\$(pb_model_name \"\$m\" || echo -)
+		printf \"%s|%s\n\" \"\$m\" \"\$got\"
+	done <models" >actual &&
+	test_cmp models actual
+'
+
+test_expect_success 'partition names: p for names ending in a digit' '
+	ag "pb_part /dev/mmcblk0 1; pb_part /dev/nvme0n1 2; pb_part /dev/sda 1; pb_part /dev/vda 2; pb_part /dev/loop3 1" >actual &&
+	printf "%s\n" /dev/mmcblk0p1 /dev/nvme0n1p2 /dev/sda1 /dev/vda2 /dev/loop3p1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'JSON strings: quotes, backslashes, tabs, newlines, control bytes' '
+	ag "pb_json_str \"\$(printf \"a\\\"b\\\\\\\\c\\td\\001e\\nf\")\"; echo" >actual &&
+	printf "%s\n" "\"a\\\"b\\\\c\\tde\\nf\"" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a good boot answer passes the check and is sourced' '
+	cat >answer <<-\EOF &&
+	PB_STATE='"'"'installing'"'"'
+	PB_ACTION='"'"'install'"'"'
+	PB_MESSAGE='"'"'installing raspios-lite (attempt 1/3)'"'"'
+	PB_NODE_ID='"'"'0b4e7a3c-1f2d-4c5b-9a8e-7d6c5b4a3f21'"'"'
+	PB_TOKEN='"'"'pbi1.abcDEF_123-xyz'"'"'
+	PB_IMAGE_URL='"'"'http://10.0.0.1/images/raspios.img.xz'"'"'
+	PB_IMAGE_SHA256='"'"'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'"'"'
+	PB_IMAGE_SHA256_OF='"'"'compressed'"'"'
+	PB_TARGET_DEVICE='"'"'/dev/mmcblk0'"'"'
+	PB_RESIZE_ROOTFS='"'"'1'"'"'
+	PB_FILES='"'"'1'"'"'
+	PB_FILE_1_PART='"'"'boot'"'"'
+	PB_FILE_1_PATH='"'"'user-data'"'"'
+	PB_FILE_1_MODE='"'"'0644'"'"'
+	PB_FILE_1_B64='"'"'aGVsbG8K'"'"'
+	PB_FUTURE_KEY='"'"'whatever'"'"'
+	EOF
+	ag "pb_env_check answer && . \"\$pb_env_file\" &&
+		echo \"\$PB_ACTION \$PB_TARGET_DEVICE \${PB_FUTURE_KEY:-unset}\" &&
+		pb_env_get PB_FILE_1_B64" >actual &&
+	printf "%s\n" "install /dev/mmcblk0 unset" aGVsbG8K >expect &&
+	test_cmp expect actual &&
+	grep -q "unknown key PB_FUTURE_KEY ignored" run/log
+'
+
+test_expect_success 'bad boot answers are refused whole, with the line' '
+	while IFS="|" read -r line why; do
+		printf "%s\n" "PB_ACTION='"'"'wait'"'"'" "$line" >answer &&
+		if ag "pb_env_check answer" 2>err; then
+			echo "accepted: $line"; return 1
+		fi &&
+		grep -qF "$why" err || { echo "want \"$why\" for $line:"; cat err; return 1; }
+	done <<-\EOF
+	PB_ACTION='"'"'rm -rf /'"'"'|line 2: PB_ACTION value does not match
+	PB_IMAGE_URL='"'"'http://x/$(reboot)'"'"'|line 2: PB_IMAGE_URL value does not match
+	PB_IMAGE_URL='"'"'http://x/a'"'"';reboot|line 2 is not PB_KEY
+	PB_TARGET_DEVICE='"'"'/dev/sda; reboot'"'"'|line 2: PB_TARGET_DEVICE value does not match
+	PB_IMAGE_SHA256='"'"'ABC'"'"'|line 2: PB_IMAGE_SHA256 value does not match
+	pb_run='"'"'/tmp'"'"'|line 2 is not PB_KEY
+	PB_RETRY_AFTER='"'"'10s'"'"'|line 2: PB_RETRY_AFTER value does not match
+	PB_FILE_1_PATH='"'"'../../etc/passwd'"'"'|PB_FILE_1_PATH value does not match
+	export PB_X=1|line 2 is not PB_KEY
+	EOF
+'
+
+test_expect_success 'setup: a two-partition disk image (FAT boot, ext4 root) as xz' '
+	truncate -s 40M disk.img &&
+	printf "%s\n" "label: dos" "start=2048, size=16384, type=c" "start=18432, type=83" |
+		sfdisk -q disk.img &&
+	truncate -s 8M boot.fat && mkfs.vfat -n BOOT boot.fat >/dev/null &&
+	echo "arm_64bit=1" >config.txt && MTOOLS_SKIP_CHECK=1 mcopy -i boot.fat config.txt ::config.txt &&
+	truncate -s 31M root.ext4 && mkfs.ext4 -q -L root root.ext4 &&
+	dd if=boot.fat of=disk.img bs=512 seek=2048 conv=notrunc 2>/dev/null &&
+	dd if=root.ext4 of=disk.img bs=512 seek=18432 conv=notrunc 2>/dev/null &&
+	xz -T1 -3 -c disk.img >"$TRASH/www/disk.img.xz"
+'
+
+test_expect_success 'a whole install into an image file: events, files, callback' '
+	: >target.img &&
+	sha=$(sha256sum "$TRASH/www/disk.img.xz" | cut -d" " -f1) &&
+	cat >answer <<-EOF &&
+	PB_STATE='"'"'installing'"'"'
+	PB_ACTION='"'"'install'"'"'
+	PB_TOKEN='"'"'pbi1.test'"'"'
+	PB_INSTALL_METHOD='"'"'image'"'"'
+	PB_IMAGE_URL='"'"'$WWW_URL/disk.img.xz'"'"'
+	PB_IMAGE_SHA256='"'"'$sha'"'"'
+	PB_IMAGE_SHA256_OF='"'"'compressed'"'"'
+	PB_TARGET_DEVICE='"'"'$PWD/target.img'"'"'
+	PB_EVENTS_URL='"'"'$WWW_URL/events/'"'"'
+	PB_CALLBACK_URL='"'"'$WWW_URL/events/installed'"'"'
+	PB_FILES='"'"'2'"'"'
+	PB_FILE_1_PART='"'"'boot'"'"'
+	PB_FILE_1_PATH='"'"'user-data'"'"'
+	PB_FILE_1_MODE='"'"'0644'"'"'
+	PB_FILE_1_B64='"'"'$(printf "#cloud-config\nhostname: pi-1\n" | base64 -w0)'"'"'
+	PB_FILE_2_PART='"'"'boot'"'"'
+	PB_FILE_2_PATH='"'"'ssh'"'"'
+	PB_FILE_2_MODE='"'"'0644'"'"'
+	PB_FILE_2_B64='"'"''"'"'
+	EOF
+	PUREBOOT_FILE_TARGET=1 ag "pb_env_check answer && . \"\$pb_env_file\" && pb_install" &&
+	grep -v install_progress run/events >types &&
+	printf "%s\n" "{\"type\":\"install_started\"}" "{\"type\":\"install_complete\"}" >expect &&
+	test_cmp expect types &&
+	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::user-data >got &&
+	printf "#cloud-config\nhostname: pi-1\n" >want && test_cmp want got &&
+	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::ssh >got &&
+	test_cmp /dev/null got &&
+	grep -q "pureboot: firstboot: wrote user-data (29 bytes) to the boot partition at sector 2048" run/log &&
+	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::config.txt >got &&
+	test_cmp config.txt got &&
+	dd if=target.img of=root.back bs=512 skip=18432 2>/dev/null &&
+	cmp root.ext4 root.back &&
+	grep -c "POST /events/ " "$TRASH/www-nginx/access.log" >n && echo 2 >two && test_cmp two n &&
+	grep -q "POST /events/installed " "$TRASH/www-nginx/access.log"
+'
+
+test_done
