@@ -287,9 +287,12 @@ stack_dnsmasq_start() {
 	until [ -n "$(ss -Hlun "src $PB_TFTP_ADDR:69" 2>/dev/null)" ]; do
 		i=$((i + 1))
 		if [ $i -gt 100 ] || ! kill -0 "$(cat "$PB_STATE/dnsmasq.pid")" 2>/dev/null; then
-			tail -n 5 "$PB_STATE/log/dnsmasq.log" >&2
-			stack_die "dnsmasq did not start"
-			return 1
+			# Not fatal: the API and the tree work without it.
+			tail -n 3 "$PB_STATE/log/dnsmasq.log" >&2
+			echo "pureboot: note: dnsmasq did not start, no TFTP (another TFTP server on port 69? Debian's tftpd-hpa service: systemctl disable --now tftpd-hpa)" >&2
+			kill "$(cat "$PB_STATE/dnsmasq.pid")" 2>/dev/null || true
+			rm -f "$PB_STATE/dnsmasq.pid"
+			return 0
 		fi
 		sleep 0.05
 	done

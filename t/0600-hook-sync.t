@@ -129,8 +129,8 @@ test_expect_success 'leftover temporaries of a killed run are removed at start, 
 '
 
 test_expect_success 'a second hook on the same tree is refused' '
-	(flock 9 && ! hook_sync "$root" 2>log) 9<"$root/.pureboot-manifest" &&
-	grep -q "is locked: another pureboot-tftp-hook writes this tree" log
+	flock -n "$root" sh -c "! \"\$1\" -n -d \"\$2\" -r \"\$3\" sync 2>log" sh "$HOOK" "$PB_DB" "$root" &&
+	grep -q "tftp root \"$root\" is locked: another pureboot-tftp-hook writes this tree" log
 '
 
 test_expect_success 'firmware import from a Raspberry Pi OS boot partition: both DTB namings, a CM5 boots' '

@@ -119,9 +119,8 @@ skip(struct plan *p, const char *fmt, const char *a, const char *b)
 }
 
 static void
-plan_fence(const struct plan *pin, struct plan *p)
+plan_fence(struct plan *p)
 {
-	(void)pin;
 	p->kind = PLAN_FENCE;
 	p->want_macdir = p->macdir[0] != '\0';
 	if (p->serial[0] == '\0')
@@ -153,9 +152,8 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	int nfsboot;
 
 	memset(p, 0, sizeof(*p));
-	if (row->id == NULL || pb_uuid_parse(&id, row->id, NULL) == -1) {
+	if (row->id == NULL || pb_uuid_parse(&id, row->id, NULL) == -1)
 		return skip(p, "node id \"%s\" is not a UUID%s", row->id, "");
-	}
 	memcpy(p->id, id.s, sizeof(p->id));
 	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
 		p->kind = PLAN_NONE;
@@ -169,7 +167,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	nfsboot = row->install_method != NULL &&
 	    strcmp(row->install_method, "nfs") == 0;
 	if (row->state == NULL || (runs_installed_os(row->state) && !nfsboot)) {
-		plan_fence(p, p);
+		plan_fence(p);
 		if (p->serial[0] == '\0')
 			hook_log("node %s: serial \"%.40s\" is not 8 lower-case "
 			    "hex digits: fenced by MAC only", p->id,

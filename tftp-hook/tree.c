@@ -156,6 +156,10 @@ remove_entry(int dirfd, const char *name, int depth, struct pb_err *e)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		/* Links and files, as readdir says: no stat needed. */
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
+		    unlinkat(fd, de->d_name, 0) == 0)
+			continue;
 		if (remove_entry(fd, de->d_name, depth + 1, e) == -1) {
 			rc = -1;
 			break;
@@ -270,7 +274,7 @@ tree_compact(struct tree *t, struct pb_err *e)
 	t->appended = 0;
 	close(t->manfd);
 	t->manfd = openat(t->rootfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
-	if (t->manfd == -1 || flock(t->manfd, LOCK_EX | LOCK_NB) == -1) {
+	if (t->manfd == -1) {
 		pb_fail(e, "manifest: reopen: %s", strerror(errno));
 		goto out;
 	}
@@ -326,10 +330,12 @@ tree_open(struct tree *t, const char *root, int flags, struct pb_err *e)
 	if (t->manfd == -1)
 		return pb_fail(e, "manifest \"%s/%s\": %s", root, MANIFEST,
 		    strerror(errno));
-	/* One writer per tree: two hooks would undo each other. */
-	if (flock(t->manfd, LOCK_EX | LOCK_NB) == -1)
-		return pb_fail(e, "manifest \"%s/%s\" is locked: another "
-		    "pureboot-tftp-hook writes this tree", root, MANIFEST);
+	/* One writer per tree: two hooks would undo each other.  The lock
+	 * is on the root directory, which is never replaced (the manifest
+	 * is, at each compaction). */
+	if (flock(t->rootfd, LOCK_EX | LOCK_NB) == -1)
+		return pb_fail(e, "tftp root \"%s\" is locked: another "
+		    "pureboot-tftp-hook writes this tree", root);
 	if (man_load(t, e) == -1)
 		return -1;
 	clean_leftovers(t);
@@ -394,8 +400,18 @@ dir_same(struct tree *t, const struct dirspec *d)
 	    O_CLOEXEC);
 	if (fd == -1)
 		return 0;
-	if (fstat(fd, &st) == -1 || (st.st_mode & 07777) != 0755 ||
-	    (dp = fdopendir(fd)) == NULL) {
+	if (fstat(fd, &st) == -1 || (st.st_mode & 07777) != 0755) {
+		close(fd);
+		return 0;
+	}
+	/* The rendered files first: when a node changed, they are what
+	 * differs, and the links need not be read at all. */
+	for (i = 0; i < d->n; i++)
+		if (!d->e[i].is_link && !ent_same(fd, &d->e[i])) {
+			close(fd);
+			return 0;
+		}
+	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);
 		return 0;
 	}
@@ -405,7 +421,7 @@ dir_same(struct tree *t, const struct dirspec *d)
 		for (i = 0; i < d->n; i++)
 			if (strcmp(d->e[i].name, de->d_name) == 0)
 				break;
-		if (i == d->n || !ent_same(fd, &d->e[i]))
+		if (i == d->n || (d->e[i].is_link && !ent_same(fd, &d->e[i])))
 			same = 0;
 		seen++;
 	}
