@@ -25,6 +25,9 @@ cd "$TRASH" || exit 1
 
 say_indented() { sed 's/^/# /'; }
 
+# Run $1 when the test file exits.  Call it at the top level: a test
+# body runs in a subshell, where it would be forgotten at once (inside a
+# body, use test_when_finished).
 test_atexit() {
 	test_atexit_cmds="$test_atexit_cmds
 $1"
