@@ -83,6 +83,18 @@ stack_pid_alive() {
 	return 1
 }
 
+# Stop the process of a pid file: TERM, up to 5 s for it to go, then
+# KILL, so that a stop (Ctrl-C of make run) never leaves it behind.
+stack_pid_stop() {
+	stack_pid_alive "$1" 2>/dev/null || return 0
+	pid=$(cat "$1")
+	kill "$pid" 2>/dev/null || true
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$1"
+}
+
 stack_port_free() {
 	if [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; then
 		stack_die "port $1 on 127.0.0.1 is already in use (another 'make run'? set PORT=...)"
@@ -149,13 +161,7 @@ stack_api_start() {
 }
 
 stack_api_stop() {
-	stack_pid_alive "$PB_STATE/api.pid" 2>/dev/null || return 0
-	pid=$(cat "$PB_STATE/api.pid")
-	kill "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
-	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$PB_STATE/api.pid"
+	stack_pid_stop "$PB_STATE/api.pid"
 }
 
 stack_nginx_conf() {
@@ -249,13 +255,7 @@ stack_hook_start() {
 }
 
 stack_hook_stop() {
-	stack_pid_alive "$PB_STATE/hook.pid" 2>/dev/null || return 0
-	pid=$(cat "$PB_STATE/hook.pid")
-	kill "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
-	kill -9 "$pid" 2>/dev/null || true
-	rm -f "$PB_STATE/hook.pid"
+	stack_pid_stop "$PB_STATE/hook.pid"
 }
 
 # dnsmasq serving the tree over TFTP on a private loopback address (no
@@ -307,12 +307,7 @@ stack_dnsmasq_start() {
 }
 
 stack_dnsmasq_stop() {
-	stack_pid_alive "$PB_STATE/dnsmasq.pid" 2>/dev/null || return 0
-	pid=$(cat "$PB_STATE/dnsmasq.pid")
-	kill "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
-	rm -f "$PB_STATE/dnsmasq.pid"
+	stack_pid_stop "$PB_STATE/dnsmasq.pid"
 }
 
 stack_start() {
