@@ -16,6 +16,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "num.h"
 #include "req.h"
 #include "worker.h"
 
@@ -49,17 +50,14 @@ usage(void)
 static int
 parse_int(const char *s, int lo, int hi, const char *what)
 {
-	char *end;
-	long v;
+	struct pb_err e;
+	int v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi) {
-		fprintf(stderr, "pureboot-api: %s \"%.20s\" is not a number "
-		    "from %d to %d\n", what, s, lo, hi);
+	if (pb_int_parse(&v, s, lo, hi, what, &e) == -1) {
+		fprintf(stderr, "pureboot-api: %s\n", e.msg);
 		exit(2);
 	}
-	return (int)v;
+	return v;
 }
 
 static void
