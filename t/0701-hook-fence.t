@@ -61,7 +61,9 @@ test_expect_success 'dnsmasq: every request from a fenced MAC is refused, root a
 		while read -r ip p; do
 			if \"\$1\" -b \"\$ip\" 10.66.0.1 get \"\$p\"; then echo \"SERVED \$ip \$p\"; fi
 		done <reqs" sh "$PBTFTP" >out 2>&1 &&
-	test "$(grep -c "^not served" out)" = "$(wc -l <reqs)" &&
+	# Anything but a refusal (a transport error under load, say) is shown.
+	{ test "$(grep -c "^not served" out)" = "$(wc -l <reqs)" ||
+		{ grep -v "^not served" out | head -n 20; false; }; } &&
 	! grep SERVED out
 '
 
