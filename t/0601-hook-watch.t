@@ -7,16 +7,6 @@ db_start
 root=$TRASH/tftp
 test_atexit 'kill "$(cat "$TRASH/watch.pid")" 2>/dev/null'
 
-# until CMD...: retry for up to 5 s (a NOTIFY takes milliseconds).
-until_ok() {
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || return 1
-		sleep 0.05
-	done
-}
-has() { grep -q "$2" "$1" 2>/dev/null; }
 
 test_expect_success 'setup: the hook watching an empty database' '
 	hook_root "$root" &&

@@ -9,15 +9,6 @@ net_atexit
 root=$TRASH/tftp
 test_atexit 'kill "$(cat "$TRASH/watch.pid")" 2>/dev/null'
 
-until_ok() {
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || return 1
-		sleep 0.05
-	done
-}
-has() { grep -q "$2" "$1" 2>/dev/null; }
 replay() { client 5 10.66.0.1 replay pi4 d83add36 >out 2>err; }
 
 test_expect_success 'setup: API, the hook watching, dnsmasq in a namespace, a pending pi4' '

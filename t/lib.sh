@@ -140,6 +140,19 @@ api_start() {
 	export PB_URL
 }
 
+# until_ok CMD...: retry CMD for up to 5 s (a NOTIFY takes milliseconds).
+until_ok() {
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ "$i" -lt 100 ] || return 1
+		sleep 0.05
+	done
+}
+
+# has FILE PATTERN: FILE exists and holds PATTERN.
+has() { grep -q "$2" "$1" 2>/dev/null; }
+
 db_psql() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -d "$PB_DB" "$@"
 }
