@@ -14,9 +14,12 @@ ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
 LDLIBS_ALL = $(PKG_LIBS) -lfcgi
 LINK       = $(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-LIB_SRC  = $(wildcard lib/*.c)
+LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIBPB    = $(BUILD)/libpureboot.a
+# Each program's code but main(), for its unit tests (t/build.mk).
+LIBAPI   = $(BUILD)/libpb-api.a
+LIBHOOK  = $(BUILD)/libpb-hook.a
 
 # Components append their programs to PROGS and their benchmark
 # targets (bench-*) to BENCHES; `make bench` runs them all.

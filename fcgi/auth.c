@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ident.h"
+#include "core/ident.h"
 #include "req.h"
 #include "token.h"
 

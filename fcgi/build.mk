@@ -5,7 +5,10 @@ PROGS   += $(BUILD)/pureboot-api
 
 $(FCGI_OBJ): ALL_CFLAGS += -Ifcgi
 
-$(BUILD)/pureboot-api: $(FCGI_OBJ) $(LIBPB)
+$(LIBAPI): $(filter-out %/main.o,$(FCGI_OBJ))
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/pureboot-api: $(BUILD)/obj/fcgi/main.o $(LIBAPI) $(LIBPB)
 	$(LINK)
 
 # make bench-api: wrk against GET /boot/pi with 10,000 nodes, beside the

@@ -5,7 +5,7 @@
 
 #include <libpq-fe.h>
 
-#include "err.h"
+#include "core/err.h"
 
 struct pb_stmt {
 	const char *name;

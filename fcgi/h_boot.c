@@ -12,13 +12,13 @@
 
 #include <sodium.h>
 
-#include "boot_action.h"
+#include "core/boot_action.h"
 #include "envout.h"
 #include "handlers.h"
 #include "hutil.h"
 #include "query.h"
 #include "token.h"
-#include "wf_instructions.h"
+#include "wf/wf_instructions.h"
 
 #define WHERE "boot/pi"
 /* How long a waiting agent sleeps before it asks again (it adds its

@@ -3,8 +3,8 @@
  * node's is refused by the trigger (409 naming both arches). */
 #include "handlers.h"
 #include "hutil.h"
-#include "model.h"
-#include "nodestate.h"
+#include "boot/model.h"
+#include "core/nodestate.h"
 
 #define WHERE "patch node"
 

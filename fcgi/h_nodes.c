@@ -4,8 +4,8 @@
 
 #include "handlers.h"
 #include "hutil.h"
-#include "model.h"
-#include "nodestate.h"
+#include "boot/model.h"
+#include "core/nodestate.h"
 #include "query.h"
 
 static const char *const list_keys[] = {

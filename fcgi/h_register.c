@@ -7,7 +7,7 @@
 
 #include "handlers.h"
 #include "hutil.h"
-#include "model.h"
+#include "boot/model.h"
 
 #define WHERE "register-pi"
 

@@ -2,7 +2,7 @@
  * auto_register, discovery} (booleans; stored as on/off). */
 #include "handlers.h"
 #include "hutil.h"
-#include "url.h"
+#include "core/url.h"
 
 #define WHERE "settings"
 

@@ -3,7 +3,7 @@
  * both states when the table refuses). */
 #include "handlers.h"
 #include "hutil.h"
-#include "nodestate.h"
+#include "core/nodestate.h"
 
 #define WHERE "transition"
 

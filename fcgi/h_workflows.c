@@ -2,7 +2,7 @@
  * workflows table (the YAML loader fills it). */
 #include "handlers.h"
 #include "hutil.h"
-#include "nodestate.h"
+#include "core/nodestate.h"
 
 void
 h_workflows_list(struct pb_req *r)

@@ -2,7 +2,7 @@
 #ifndef PB_HUTIL_H
 #define PB_HUTIL_H
 
-#include "ident.h"
+#include "core/ident.h"
 #include "jsonfield.h"
 #include "req.h"
 

@@ -16,7 +16,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
-#include "num.h"
+#include "core/num.h"
 #include "req.h"
 #include "worker.h"
 

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "db.h"
-#include "err.h"
+#include "core/err.h"
 
 #define PB_MAX_ARGS 2
 #define PB_ARG_MAX 128

@@ -91,9 +91,9 @@ test_expect_success 'the first-boot files the agent wrote are on the FAT partiti
 		sed -n "s/^.* pureboot: firstboot: wrote \([^ ]*\) (.*) to the boot partition at sector 2048\$/\1/p" \
 		>written &&
 	test -s written &&
-	# The full workflow resolver (lib/wf_firstboot.c) turns enable_ssh
+	# The full workflow resolver (lib/wf/wf_firstboot.c) turns enable_ssh
 	# into an "ssh" file; the API-only stand-in sends no files.
-	if [ -f "$PB_TOP/lib/wf_firstboot.c" ]; then grep -qx ssh written; fi &&
+	if [ -f "$PB_TOP/lib/wf/wf_firstboot.c" ]; then grep -qx ssh written; fi &&
 	while read -r f; do
 		MTOOLS_SKIP_CHECK=1 mtype -i vda.img@@1048576 "::$f" >/dev/null || return 1
 	done <written

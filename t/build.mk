@@ -9,3 +9,15 @@ $(BUILD)/pb-listen: $(BUILD)/obj/t/tools/pb-listen.o
 $(BUILD)/unit/%: $(BUILD)/obj/t/unit/%.o $(LIBPB)
 	@mkdir -p $(@D)
 	$(LINK)
+
+# The API's and the hook's unit tests link that program's own code.
+$(BUILD)/obj/t/unit/api_%.o: ALL_CFLAGS += -Ifcgi
+$(BUILD)/obj/t/unit/hook_%.o: ALL_CFLAGS += -Itftp-hook
+
+$(BUILD)/unit/api_%: $(BUILD)/obj/t/unit/api_%.o $(LIBAPI) $(LIBPB)
+	@mkdir -p $(@D)
+	$(LINK)
+
+$(BUILD)/unit/hook_%: $(BUILD)/obj/t/unit/hook_%.o $(LIBHOOK) $(LIBPB)
+	@mkdir -p $(@D)
+	$(LINK)

@@ -5,7 +5,10 @@ PROGS   += $(BUILD)/pureboot-tftp-hook $(BUILD)/pb-tftp
 
 $(HOOK_OBJ): ALL_CFLAGS += -Itftp-hook
 
-$(BUILD)/pureboot-tftp-hook: $(HOOK_OBJ) $(LIBPB)
+$(LIBHOOK): $(filter-out %/main.o,$(HOOK_OBJ))
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/pureboot-tftp-hook: $(BUILD)/obj/tftp-hook/main.o $(LIBHOOK) $(LIBPB)
 	$(LINK)
 
 # The TFTP replayer of the tests (t/tools/pb-tftp.c).

@@ -1,5 +1,5 @@
 /* check.c: the linter.  For each node, replay in memory the requests
- * its model makes (lib/pibootseq.c) against the tree on disk, resolved
+ * its model makes (lib/boot/pibootseq.c) against the tree on disk, resolved
  * as a TFTP server would, and report what would fail: a missing or
  * dangling link, a link leaving the root, a file config.txt names that
  * is not there, a DTB the kernel cannot use, a fenced node that would
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "hook.h"
-#include "pibootseq.h"
+#include "boot/pibootseq.h"
 
 struct disk {
 	int rootfd;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hook.h"
-#include "render.h"
+#include "boot/render.h"
 
 /* Columns in the order of struct node_row. */
 #define NODE_SQL \

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "num.h"
+#include "core/num.h"
 #include "hook.h"
 
 static void

@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "hook.h"
-#include "render.h"
-#include "wf_instructions.h"
+#include "boot/render.h"
+#include "wf/wf_instructions.h"
 
 #define FW "rpi-firmware/"
 #define DEPLOY "deploy-arm64/"

@@ -9,7 +9,7 @@
  * "<size>" or "not served: <server message>"; exit 0 served, 1 not
  * served, 3 transport error (timeout, bad packet, tsize mismatch).
  *
- * replay: the request sequence of a Raspberry Pi model (lib/pibootseq.c)
+ * replay: the request sequence of a Raspberry Pi model (lib/boot/pibootseq.c)
  * with that model's transfer habits: Pi 3 ROM plain 512-byte blocks, Pi
  * 4 and 5 blksize 1468 with a tsize probe aborted after the OACK and
  * restarted (-B changes the block size of either).  Prints one line per
@@ -26,7 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../lib/pibootseq.h"
+#include "boot/pibootseq.h"
 
 #define OP_RRQ 1
 #define OP_DATA 3

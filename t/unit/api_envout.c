@@ -1,10 +1,10 @@
-/* Unit tests for lib/envout.c: answers as KEY='value' lines; a value
+/* Unit tests for fcgi/envout.c: answers as KEY='value' lines; a value
  * outside its key's set fails the whole answer.  want NULL: refused. */
 #include <stdlib.h>
 
 #include <jansson.h>
 
-#include "../../lib/envout.h"
+#include "envout.h"
 #include "tap.h"
 
 #define UUID "0b8e2c1a-1234-4abc-8def-0123456789ab"

@@ -5,10 +5,10 @@
 
 #include <jansson.h>
 
-#include "../../lib/boot_action.h"
-#include "../../lib/jsonfield.h"
-#include "../../lib/nodestate.h"
-#include "../../lib/url.h"
+#include "core/boot_action.h"
+#include "jsonfield.h"
+#include "core/nodestate.h"
+#include "core/url.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

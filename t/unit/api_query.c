@@ -1,6 +1,6 @@
-/* Unit tests for lib/query.c: strict query-string decoding.
+/* Unit tests for fcgi/query.c: strict query-string decoding.
  * want NULL: refused; "-": absent. */
-#include "../../lib/query.h"
+#include "query.h"
 #include "tap.h"
 
 static const char *const keys[] = { "serial", "mac", "format", NULL };

@@ -1,11 +1,11 @@
-/* Unit tests for lib/token.c: bearer header parsing, hashing, the
+/* Unit tests for fcgi/token.c: bearer header parsing, hashing, the
  * constant-time check and install-token making. */
 #include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "../../lib/token.h"
+#include "token.h"
 #include "tap.h"
 
 #define SECRET "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"	/* 43 */

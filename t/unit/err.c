@@ -1,5 +1,5 @@
-/* Unit tests for lib/err.c: quoting of untrusted values and reasons. */
-#include "../../lib/err.h"
+/* Unit tests for lib/core/err.c: quoting of untrusted values and reasons. */
+#include "core/err.h"
 #include "tap.h"
 
 static const struct {

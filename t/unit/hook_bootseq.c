@@ -1,10 +1,10 @@
-/* Unit tests for lib/pibootseq.c: each model's request sequence against
+/* Unit tests for lib/boot/pibootseq.c: each model's request sequence against
  * an in-memory tree, table-driven. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/pibootseq.h"
+#include "boot/pibootseq.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,8 +1,8 @@
-/* Unit tests for the hook's string set and map (tftp-hook/util.c, built
- * in here): adds, deletes with tombstones, growth, iteration. */
+/* Unit tests for the hook's string set and map (tftp-hook/strset.c):
+ * adds, deletes with tombstones, growth, iteration. */
 #include <stdio.h>
 
-#include "../../tftp-hook/util.c"
+#include "strset.h"
 #include "tap.h"
 
 int

@@ -1,9 +1,9 @@
-/* Unit tests for lib/ident.c and lib/model.c: every parser, table-driven.
+/* Unit tests for lib/core/ident.c and lib/boot/model.c: every parser, table-driven.
  * want NULL: the input must be refused. */
 #include <stdio.h>
 
-#include "../../lib/ident.h"
-#include "../../lib/model.h"
+#include "core/ident.h"
+#include "boot/model.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,7 +1,7 @@
-/* Unit tests for lib/num.c.  want NULL: refused. */
+/* Unit tests for lib/core/num.c.  want NULL: refused. */
 #include <stdio.h>
 
-#include "../../lib/num.h"
+#include "core/num.h"
 #include "tap.h"
 
 static const struct { const char *in; int lo, hi; const char *want; } cases[] = {

@@ -1,8 +1,8 @@
-/* Unit tests for lib/pimodel.c: the model boot table, row by row, and
+/* Unit tests for lib/boot/pimodel.c: the model boot table, row by row, and
  * the config.txt filters each board obeys. */
 #include <stdio.h>
 
-#include "../../lib/pimodel.h"
+#include "boot/pimodel.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

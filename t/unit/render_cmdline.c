@@ -1,8 +1,8 @@
-/* Unit tests for lib/render_cmdline.c and the value checks of
- * lib/render_check.c, table-driven.  want NULL: must be refused. */
+/* Unit tests for lib/boot/render_cmdline.c and the value checks of
+ * lib/boot/render_check.c, table-driven.  want NULL: must be refused. */
 #include <stdio.h>
 
-#include "../../lib/render.h"
+#include "boot/render.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

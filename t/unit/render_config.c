@@ -1,8 +1,8 @@
-/* Unit tests for lib/render_config.c: config.txt, table-driven.
+/* Unit tests for lib/boot/render_config.c: config.txt, table-driven.
  * want NULL: the input must be refused. */
 #include <stdio.h>
 
-#include "../../lib/render.h"
+#include "boot/render.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

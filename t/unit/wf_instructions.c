@@ -1,4 +1,4 @@
-/* Unit tests for lib/wf_instructions.c and lib/wf_firstboot.c: a
+/* Unit tests for lib/wf/wf_instructions.c and lib/wf/wf_firstboot.c: a
  * workflow resolved for one node, with its first-boot files, for both
  * OS families and every install method; table-driven.  Files are
  * compared as text (content_b64 decoded here). */
@@ -7,8 +7,8 @@
 
 #include <sodium.h>
 
-#include "../../lib/wf_instructions.h"
-#include "../../lib/workflow.h"
+#include "wf/wf_instructions.h"
+#include "wf/workflow.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,9 +1,9 @@
-/* Unit tests for lib/workflow.c: the JSON form of a workflow file, and
+/* Unit tests for lib/wf/workflow.c: the JSON form of a workflow file, and
  * the check of a stored definition (no positions). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/workflow.h"
+#include "wf/workflow.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,9 +1,9 @@
-/* Unit tests for lib/wf_rules.c: every value rule of workflow files,
+/* Unit tests for lib/wf/wf_rules.c: every value rule of workflow files,
  * and variable references, table-driven.  ok 0: must be refused. */
 #include <stdio.h>
 
-#include "../../lib/err.h"
-#include "../../lib/wf_rules.h"
+#include "core/err.h"
+#include "wf/wf_rules.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

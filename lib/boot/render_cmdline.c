@@ -1,0 +1,137 @@
+/* render_cmdline.c: cmdline.txt by boot mode (pure).  One line; the
+ * firmware prepends its own parameters. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/render.h"
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+struct out { char *buf; size_t size, len; int full; };
+
+static void
+word(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->full)
+		return;
+	if (o->len > 0) {
+		if (o->len + 1 >= o->size) {
+			o->full = 1;
+			return;
+		}
+		o->buf[o->len++] = ' ';
+		o->buf[o->len] = '\0';
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len)
+		o->full = 1;
+	else
+		o->len += (size_t)n;
+}
+
+static const char *const modes[] = {
+	[PB_MODE_DISCOVERY] = "discovery", [PB_MODE_INSTALL] = "install",
+	[PB_MODE_NFS] = "nfs",
+};
+
+const char *
+pb_boot_mode_name(enum pb_boot_mode m)
+{
+	return (unsigned)m < sizeof(modes) / sizeof(modes[0]) ? modes[m] : "?";
+}
+
+static int
+check_word(const char *what, const char *v, const char *set, struct pb_err *e)
+{
+	char q[64];
+
+	if (v == NULL || *v == '\0' || strspn(v, set) != strlen(v) ||
+	    strlen(v) > 64)
+		return pb_fail(e, "cmdline.txt: %s \"%s\" is not 1 to 64 of [%s]",
+		    what, (pb_quote(q, sizeof(q), v ? v : "", 40), q), set);
+	return 0;
+}
+
+/* Mount options: "vers=3,tcp". */
+static int
+check_nfs_options(const char *v, struct pb_err *e)
+{
+	char q[64];
+
+	if (v == NULL || *v == '\0' || strspn(v, ALNUM "._:/=,@+-") != strlen(v) ||
+	    strlen(v) > 128)
+		return pb_fail(e, "cmdline.txt: nfs_options \"%s\" is not 1 to "
+		    "128 of A-Z a-z 0-9 . _ : / = , @ + -",
+		    (pb_quote(q, sizeof(q), v ? v : "", 40), q));
+	return 0;
+}
+
+ssize_t
+pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
+    struct pb_err *e)
+{
+	struct out o = { buf, size, 0, 0 };
+
+	if (size < 2)
+		return pb_fail(e, "cmdline.txt: no room");
+	buf[0] = '\0';
+	if ((unsigned)in->mode > PB_MODE_NFS)
+		return pb_fail(e, "cmdline.txt: unknown boot mode %d", in->mode);
+	if (pb_check_url("cmdline.txt: server", in->server, e) == -1)
+		return -1;
+	if (in->mode != PB_MODE_DISCOVERY) {
+		if (in->serial == NULL || in->node_id == NULL)
+			return pb_fail(e, "cmdline.txt: a node needs its serial "
+			    "and id");
+		if (check_word("state", in->state, "abcdefghijklmnopqrstuvwxyz_",
+		    e) == -1)
+			return -1;
+		/* The validated types cannot hold anything else; checked
+		 * again because a cmdline word is where it would hurt. */
+		if (check_word("serial", in->serial->s, "0123456789abcdef", e) == -1 ||
+		    check_word("node_id", in->node_id->s, "0123456789abcdef-", e) == -1 ||
+		    (in->mac != NULL &&
+		    check_word("mac", in->mac->s, "0123456789abcdef:", e) == -1) ||
+		    (in->hostname != NULL &&
+		    check_word("hostname", in->hostname->s,
+		    "abcdefghijklmnopqrstuvwxyz0123456789-", e) == -1))
+			return -1;
+	}
+	if (in->mode == PB_MODE_NFS &&
+	    (pb_check_host("cmdline.txt: nfs_server", in->nfs_server, e) == -1 ||
+	    pb_check_abspath("cmdline.txt: nfs_path", in->nfs_path, e) == -1 ||
+	    check_nfs_options(in->nfs_options, e) == -1))
+		return -1;
+
+	/* serial0 is rewritten by the firmware to the UART that
+	 * enable_uart=1 turned on, whichever the board has. */
+	word(&o, "console=serial0,115200");
+	word(&o, "console=tty1");
+	word(&o, "pureboot.server=%s", in->server);
+	word(&o, "pureboot.mode=%s", pb_boot_mode_name(in->mode));
+	if (in->mode != PB_MODE_DISCOVERY) {
+		word(&o, "pureboot.state=%s", in->state);
+		word(&o, "pureboot.serial=%s", in->serial->s);
+		word(&o, "pureboot.node_id=%s", in->node_id->s);
+		if (in->mac != NULL)
+			word(&o, "pureboot.mac=%s", in->mac->s);
+		if (in->hostname != NULL)
+			word(&o, "pureboot.hostname=%s", in->hostname->s);
+	}
+	if (in->mode == PB_MODE_NFS) {
+		word(&o, "pureboot.nfs_server=%s", in->nfs_server);
+		word(&o, "pureboot.nfs_path=%s", in->nfs_path);
+		word(&o, "pureboot.nfs_options=%s", in->nfs_options);
+	}
+	if (o.full || o.len + 1 >= size)
+		return pb_fail(e, "cmdline.txt: longer than %zu bytes", size - 2);
+	buf[o.len++] = '\n';
+	buf[o.len] = '\0';
+	return (ssize_t)o.len;
+}

@@ -1,0 +1,103 @@
+/* render_config.c: config.txt for one node or the discovery root (pure). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/render.h"
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+struct out { char *buf; size_t size, len; int full; };
+
+static void
+put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len)
+		o->full = 1;
+	else
+		o->len += (size_t)n;
+}
+
+static int
+check_filter(const char *f, struct pb_err *e)
+{
+	char q[64];
+	size_t n = f ? strlen(f) : 0;
+
+	if (n == 10 && strncmp(f, "0x", 2) == 0 &&
+	    strspn(f + 2, "0123456789abcdef") == 8)
+		return 0;
+	if (n == 0 || n > 16 || strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789+") != n)
+		return pb_fail(e, "config.txt: section \"%s\" is not a model "
+		    "or serial filter", (pb_quote(q, sizeof(q), f ? f : "", 40), q));
+	return 0;
+}
+
+static int
+check_comment(const char *c, struct pb_err *e)
+{
+	char q[64];
+
+	if (strspn(c, ALNUM " ._-+()") != strlen(c) || strlen(c) > 100)
+		return pb_fail(e, "config.txt: comment \"%s\" has characters "
+		    "outside A-Z a-z 0-9 space . _ - + ( )",
+		    (pb_quote(q, sizeof(q), c, 40), q));
+	return 0;
+}
+
+ssize_t
+pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
+    struct pb_err *e)
+{
+	struct out o = { buf, size, 0, 0 };
+	const struct pb_config_section *s;
+	size_t i;
+
+	if (size == 0)
+		return pb_fail(e, "config.txt: no room");
+	if (in->nsections == 0)
+		return pb_fail(e, "config.txt: no model section");
+	if (check_comment(in->what, e) == -1)
+		return -1;
+	if (in->initramfs != NULL &&
+	    pb_check_filename("config.txt: initramfs", in->initramfs, e) == -1)
+		return -1;
+	for (i = 0; i < in->nsections; i++) {
+		s = &in->sections[i];
+		if (check_filter(s->filter, e) == -1 ||
+		    pb_check_filename("config.txt: kernel", s->kernel, e) == -1 ||
+		    (s->dtb != NULL &&
+		    pb_check_filename("config.txt: device_tree", s->dtb, e) == -1))
+			return -1;
+	}
+
+	put(&o, "# PureBoot-Pi: %s\n", in->what);
+	put(&o, "# Written by pureboot-tftp-hook from the database; "
+	    "changes here are overwritten.\n");
+	put(&o, "arm_64bit=1\n");
+	/* 'initramfs' takes no '=': "initramfs=x" is silently ignored. */
+	if (in->initramfs != NULL)
+		put(&o, "initramfs %s followkernel\n", in->initramfs);
+	put(&o, "enable_uart=1\n");
+	for (i = 0; i < in->nsections; i++) {
+		s = &in->sections[i];
+		put(&o, "[%s]\n", s->filter);
+		put(&o, "kernel=%s\n", s->kernel);
+		/* The Debian kernel's DTBs carry mainline names the firmware
+		 * would not look for: name the one we link. */
+		if (s->dtb != NULL)
+			put(&o, "device_tree=%s\n", s->dtb);
+	}
+	put(&o, "[all]\n");
+	if (o.full)
+		return pb_fail(e, "config.txt: longer than %zu bytes", size - 1);
+	return (ssize_t)o.len;
+}

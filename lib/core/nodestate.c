@@ -1,0 +1,61 @@
+/* nodestate.c: state names, arches, workflow ids (pure). */
+#include <string.h>
+
+#include "core/nodestate.h"
+
+static const char *const states[] = {
+	"discovered", "pending", "installing", "install_failed", "installed",
+	"active", "reprovision", "deprovisioning", "migrating",
+	"serving_source", "cloning_target", "retired", NULL,
+};
+
+static const char *const arches[] = { "aarch64", "x86_64", NULL };
+
+static int
+one_of(const char **out, const char *in, const char *const *set)
+{
+	size_t i;
+
+	for (i = 0; set[i] != NULL; i++)
+		if (strcmp(in, set[i]) == 0) {
+			*out = set[i];
+			return 0;
+		}
+	return -1;
+}
+
+int
+pb_state_parse(const char **out, const char *in, struct pb_err *e)
+{
+	char q[64];
+
+	if (one_of(out, in, states) == 0)
+		return 0;
+	pb_quote(q, sizeof(q), in, 40);
+	return pb_fail(e, "state \"%s\" is not a node state", q);
+}
+
+int
+pb_arch_parse(const char **out, const char *in, struct pb_err *e)
+{
+	char q[64];
+
+	if (one_of(out, in, arches) == 0)
+		return 0;
+	pb_quote(q, sizeof(q), in, 40);
+	return pb_fail(e, "arch \"%s\" is not aarch64 or x86_64", q);
+}
+
+int
+pb_workflow_id_check(const char *in, struct pb_err *e)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+	size_t n = strlen(in);
+	char q[64];
+
+	if (n >= 1 && n <= 63 && in[0] != '-' && strspn(in, set) == n)
+		return 0;
+	pb_quote(q, sizeof(q), in, 40);
+	return pb_fail(e, "workflow id \"%s\" is not 1 to 63 of a-z 0-9 - "
+	    "(not starting with -)", q);
+}

@@ -1,0 +1,17 @@
+/* nodestate.h: node state names as pureboot.node_state has them, and
+ * the other short enumerations of the API (pure). */
+#ifndef PB_NODESTATE_H
+#define PB_NODESTATE_H
+
+#include "core/err.h"
+
+/* in must be a state name exactly; *out points at the static name. */
+int pb_state_parse(const char **out, const char *in, struct pb_err *e);
+
+/* "aarch64" or "x86_64". */
+int pb_arch_parse(const char **out, const char *in, struct pb_err *e);
+
+/* A workflow id: ^[a-z0-9][a-z0-9-]{0,62}$ as the table checks it. */
+int pb_workflow_id_check(const char *in, struct pb_err *e);
+
+#endif

@@ -1,0 +1,51 @@
+/* wf_firstboot.h: the first-boot files of an image install, as data.
+ * The API sends them with the install instructions; the deploy agent
+ * only writes them to the FAT boot partition (initramfs/agent/
+ * firstboot.sh).  What each OS reads, and why, is in docs/workflows.md.
+ * Pure: every value in here has been resolved and validated. */
+#ifndef PB_WF_FIRSTBOOT_H
+#define PB_WF_FIRSTBOOT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+
+#define WF_FB_MAX_KEYS 32
+#define WF_FB_MAX_PKGS 64
+#define WF_FB_MAX_SCRIPTS 32
+
+enum wf_fb_family {
+	WF_FB_RASPIOS,		/* ssh, userconf.txt, custom.toml */
+	WF_FB_CLOUD_INIT	/* ssh, meta-data, user-data, network-config */
+};
+
+struct wf_fb_script {
+	const char *url;
+	const char *args;	/* "" when none */
+};
+
+/* What the post_install steps ask for, resolved for one node. */
+struct wf_fb {
+	enum wf_fb_family family;
+	const char *workflow_id, *node_id;
+	const char *hostname;		/* set_hostname; NULL: not set */
+	int enable_ssh, password_auth;
+	const char *user;		/* ssh_keys; NULL: no user step */
+	const char *password_hash;	/* NULL: password locked */
+	size_t nkeys;
+	const char *keys[WF_FB_MAX_KEYS];
+	const char *iface, *timezone;	/* cloud_init; timezone may be NULL */
+	int resize_rootfs;
+	size_t npkgs;
+	const char *pkgs[WF_FB_MAX_PKGS];
+	size_t nscripts;
+	struct wf_fb_script scripts[WF_FB_MAX_SCRIPTS];
+};
+
+/* The files as a JSON array of {partition, path, mode, content_b64}
+ * (a new reference), in the order they are to be written. */
+json_t *wf_firstboot_files(const struct wf_fb *fb, struct pb_err *e);
+
+#endif

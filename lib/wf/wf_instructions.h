@@ -1,0 +1,27 @@
+/* wf_instructions.h: a workflow resolved for one node, as the agent gets
+ * it (the contract between the API and the workflow loader). */
+#ifndef PB_WF_INSTRUCTIONS_H
+#define PB_WF_INSTRUCTIONS_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "core/ident.h"
+
+struct pb_wf_node {
+	struct pb_uuid id;
+	struct pb_serial serial;	/* s[0] == '\0': none */
+	struct pb_mac mac;		/* s[0] == '\0': none */
+	struct pb_hostname hostname;	/* s[0] == '\0': none */
+	const char *server;		/* settings.server_url, validated */
+};
+
+/* Resolve definition (the JSON form of a workflow file, as stored in
+ * pureboot.workflows.definition) for node: variables substituted, every
+ * resolved value validated again for where it goes.  Returns a new
+ * object (the caller json_decref()s it) or NULL with the reason in e.
+ * Keys: see /work/wt/CONTRACT-agent.md and docs/workflows.md. */
+json_t *pb_wf_instructions_new(const json_t *definition,
+    const struct pb_wf_node *node, struct pb_err *e);
+
+#endif
