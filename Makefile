@@ -9,7 +9,7 @@ CFLAGS  ?= -O2 -g
 PKGS     = libpq jansson libsodium yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 -Wcast-qual -D_FORTIFY_SOURCE=2 \
 	-D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lfcgi
 LINK       = $(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)

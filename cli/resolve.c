@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/json_iter.h"
 #include "core/ident.h"
 #include "wf/wf_instructions.h"
 #include "wf/workflow.h"
@@ -29,7 +30,7 @@ print_env(const json_t *files)
 	size_t i;
 
 	printf("PB_FILES='%zu'\n", json_array_size(files));
-	json_array_foreach((json_t *)files, i, f) {
+	json_array_foreach(pb_json_iterable(files), i, f) {
 		printf("PB_FILE_%zu_PART='%s'\n", i + 1,
 		    json_string_value(json_object_get(f, "partition")));
 		printf("PB_FILE_%zu_PATH='%s'\n", i + 1,

@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "core/json_iter.h"
 #include "envout.h"
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
@@ -173,7 +174,7 @@ files(struct buf *b, const json_t *arr, struct pb_err *e)
 	json_array_foreach(arr, i, f) {
 		if (!json_is_object(f))
 			return pb_fail(e, "files[%zu]: not an object", i);
-		json_object_foreach((json_t *)f, name, v) {
+		json_object_foreach(pb_json_iterable(f), name, v) {
 			for (j = 0; j < N(file_keys); j++)
 				if (strcmp(name, file_keys[j].json) == 0)
 					break;
@@ -206,7 +207,7 @@ pb_envout_new(const json_t *answer, struct pb_err *e)
 
 	if (!json_is_object(answer))
 		return pb_fail(e, "answer is not an object"), NULL;
-	json_object_foreach((json_t *)answer, name, v) {
+	json_object_foreach(pb_json_iterable(answer), name, v) {
 		for (i = 0; i < N(keys); i++)
 			if (strcmp(name, keys[i].json) == 0)
 				break;

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "core/json_iter.h"
 #include "core/boot_action.h"
 #include "envout.h"
 #include "handlers.h"
@@ -121,7 +122,7 @@ merge(json_t *to, const json_t *from, const char *prefix)
 	const char *k;
 	json_t *v;
 
-	json_object_foreach((json_t *)from, k, v)
+	json_object_foreach(pb_json_iterable(from), k, v)
 		if (prefix == NULL || strncmp(k, prefix, strlen(prefix)) == 0)
 			json_object_set(to, k, v);
 }

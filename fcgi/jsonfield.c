@@ -1,6 +1,7 @@
 /* jsonfield.c: body fields by table, with reasons that name them. */
 #include <string.h>
 
+#include "core/json_iter.h"
 #include "jsonfield.h"
 
 int
@@ -15,7 +16,7 @@ pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e)
 		f[i].v = NULL;
 	if (!json_is_object(obj))
 		return pb_fail(e, "body must be a JSON object");
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach(pb_json_iterable(obj), key, v) {
 		for (i = 0; f[i].name != NULL; i++)
 			if (strcmp(key, f[i].name) == 0)
 				break;

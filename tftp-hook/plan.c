@@ -67,14 +67,14 @@ add(struct dirspec *d, const char *name)
 }
 
 static void
-add_link(struct dirspec *d, const char *name, const char *fmt, const char *arg)
+add_link(struct dirspec *d, const char *name, const char *dir, const char *file)
 {
 	struct ent *en = add(d, name);
 
 	if (en == NULL)
 		return;
 	en->is_link = 1;
-	snprintf(en->target, sizeof(en->target), fmt, arg);
+	snprintf(en->target, sizeof(en->target), "%s%s", dir, file);
 }
 
 static void
@@ -107,14 +107,24 @@ runs_installed_os(const char *state)
 }
 
 /* a: an untrusted value (quoted here); b: a reason already quoted. */
+/* The node is skipped: what "value" why, the value quoted and cut. */
 static int
-skip(struct plan *p, const char *fmt, const char *a, const char *b)
+skip(struct plan *p, const char *what, const char *v, const char *why)
 {
-	char qa[64];
+	char qv[64];
 
-	pb_quote(qa, sizeof(qa), a ? a : "NULL", 40);
+	pb_quote(qv, sizeof(qv), v ? v : "NULL", 40);
 	p->kind = PLAN_SKIP;
-	snprintf(p->why, sizeof(p->why), fmt, qa, b ? b : "");
+	snprintf(p->why, sizeof(p->why), "%s \"%s\" %s", what, qv, why);
+	return 0;
+}
+
+/* The node is skipped for a reason a parser or renderer gave. */
+static int
+skip_msg(struct plan *p, const char *msg)
+{
+	p->kind = PLAN_SKIP;
+	snprintf(p->why, sizeof(p->why), "%.400s", msg);
 	return 0;
 }
 
@@ -153,7 +163,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 
 	memset(p, 0, sizeof(*p));
 	if (row->id == NULL || pb_uuid_parse(&id, row->id, NULL) == -1)
-		return skip(p, "node id \"%s\" is not a UUID%s", row->id, "");
+		return skip(p, "node id", row->id, "is not a UUID");
 	memcpy(p->id, id.s, sizeof(p->id));
 	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
 		p->kind = PLAN_NONE;
@@ -177,21 +187,19 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 
 	/* A node to boot over the network: every value must be good. */
 	if (p->serial[0] == '\0')
-		return skip(p, "serial \"%s\" is not 8 lower-case hex digits%s",
-		    row->serial, "");
+		return skip(p, "serial", row->serial,
+		    "is not 8 lower-case hex digits");
 	if (row->model == NULL || pb_model_parse(&m, row->model, NULL) == -1)
-		return skip(p, "pi_model \"%s\" is not a model in the table%s",
-		    row->model, "");
+		return skip(p, "pi_model", row->model,
+		    "is not a model in the table");
 	if (row->hostname != NULL &&
 	    pb_hostname_parse(&host, row->hostname, NULL) == -1)
-		return skip(p, "hostname \"%s\" is not an RFC 1123 label%s",
-		    row->hostname, "");
+		return skip(p, "hostname", row->hostname,
+		    "is not an RFC 1123 label");
 	if (row->hostname != NULL && strcmp(host.s, row->hostname) != 0)
-		return skip(p, "hostname \"%s\" is not lower case%s", row->hostname,
-		    "");
+		return skip(p, "hostname", row->hostname, "is not lower case");
 	if (env->server[0] == '\0')
-		return skip(p, "the server_url setting is missing or bad%s%s",
-		    "", "");
+		return skip_msg(p, "the server_url setting is missing or bad");
 	pm = pb_pimodel(m);
 
 	memset(&lin, 0, sizeof(lin));
@@ -220,11 +228,10 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 		wn.server = env->server;
 		if (row->definition == NULL ||
 		    (def = json_loads(row->definition, 0, &je)) == NULL)
-			return skip(p, "workflow definition is not JSON%s%s", "",
-			    "");
+			return skip_msg(p, "workflow definition is not JSON");
 		if ((wi = pb_wf_instructions_new(def, &wn, &e)) == NULL) {
 			json_decref(def);
-			return skip(p, "%s%.400s", "", e.msg);
+			return skip_msg(p, e.msg);
 		}
 		v[0] = json_string_value(json_object_get(wi, "nfs_server"));
 		v[1] = json_string_value(json_object_get(wi, "nfs_path"));
@@ -238,7 +245,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 		lin.nfs_options = nfs[2];
 	}
 	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
-		return skip(p, "%s%.400s", "", e.msg);
+		return skip_msg(p, e.msg);
 
 	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
 	add_file(&p->dir, "cmdline.txt", buf, (size_t)n);
@@ -252,24 +259,24 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	cin.sections = &sec;
 	cin.nsections = 1;
 	if ((n = pb_render_config(buf, sizeof(buf), &cin, &e)) < 0)
-		return skip(p, "%s%.400s", "", e.msg);
+		return skip_msg(p, e.msg);
 	add_file(&p->dir, "config.txt", buf, (size_t)n);
 
 	/* Pi 5: no GPU firmware is fetched, but the bootloader probes
 	 * <serial>/start4.elf to decide whether to use the prefix. */
-	add_link(&p->dir, pm->probe, "../" FW "%s", pm->probe);
+	add_link(&p->dir, pm->probe, "../" FW, pm->probe);
 	if (pm->start_elf != NULL)
-		add_link(&p->dir, pm->start_elf, "../" FW "%s", pm->start_elf);
+		add_link(&p->dir, pm->start_elf, "../" FW, pm->start_elf);
 	if (pm->fixup_dat != NULL)
-		add_link(&p->dir, pm->fixup_dat, "../" FW "%s", pm->fixup_dat);
+		add_link(&p->dir, pm->fixup_dat, "../" FW, pm->fixup_dat);
 	/* A DTB missing from rpi-firmware/ is still named in config.txt
 	 * (check mode reports it) but never linked: no dangling links. */
 	if (env->dtb_present[m])
-		add_link(&p->dir, env->dtb[m], "../" FW "%s", env->dtb[m]);
+		add_link(&p->dir, env->dtb[m], "../" FW, env->dtb[m]);
 	if (env->have_overlays)
-		add_link(&p->dir, "overlays", "../" FW "%s", "overlays");
-	add_link(&p->dir, pm->kernel, "../" DEPLOY "%s", "kernel8.img");
-	add_link(&p->dir, "initramfs.img", "../" DEPLOY "%s", "initramfs.img");
+		add_link(&p->dir, "overlays", "../" FW, "overlays");
+	add_link(&p->dir, pm->kernel, "../" DEPLOY, "kernel8.img");
+	add_link(&p->dir, "initramfs.img", "../" DEPLOY, "initramfs.img");
 	p->pi3_boot = pm->bootcode;
 	p->kind = PLAN_BOOT;
 	return 0;
@@ -324,15 +331,15 @@ plan_root(const struct env *env, struct ent *ents, size_t max, size_t *n,
 		return pb_fail(e, "discovery root: config.txt is too long");
 	add_file(&d, "config.txt", buf, (size_t)len);
 	for (i = 0; fw[i] != NULL; i++)
-		add_link(&d, fw[i], FW "%s", fw[i]);
+		add_link(&d, fw[i], FW, fw[i]);
 	for (i = 0; i < PB_NMODELS; i++)
 		if (env->dtb_present[i])
-			add_link(&d, env->dtb[i], FW "%s", env->dtb[i]);
+			add_link(&d, env->dtb[i], FW, env->dtb[i]);
 	if (env->have_overlays)
-		add_link(&d, "overlays", FW "%s", "overlays");
-	add_link(&d, "kernel8.img", DEPLOY "%s", "kernel8.img");
-	add_link(&d, "kernel_2712.img", DEPLOY "%s", "kernel8.img");
-	add_link(&d, "initramfs.img", DEPLOY "%s", "initramfs.img");
+		add_link(&d, "overlays", FW, "overlays");
+	add_link(&d, "kernel8.img", DEPLOY, "kernel8.img");
+	add_link(&d, "kernel_2712.img", DEPLOY, "kernel8.img");
+	add_link(&d, "initramfs.img", DEPLOY, "initramfs.img");
 	if (d.n > max)
 		return pb_fail(e, "discovery root: too many entries");
 	memcpy(ents, d.e, d.n * sizeof(d.e[0]));

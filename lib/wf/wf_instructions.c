@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_iter.h"
 #include "wf/wf_firstboot.h"
 #include "wf/wf_load.h"
 #include "wf/wf_instructions.h"
@@ -103,7 +104,7 @@ set_vars(struct rctx *c, const struct pb_wf_node *node, struct pb_err *e)
 	/* Defaults use the built-ins only (the loader made sure), so one
 	 * pass resolves them all. */
 	uv = json_object_get(c->def, "variables");
-	json_object_foreach((json_t *)uv, k, val) {
+	json_object_foreach(pb_json_iterable(uv), k, val) {
 		snprintf(what, sizeof(what), "variables.%s", k);
 		if (resolve(c, what, json_string_value(val), NULL, c->uvals[i],
 		    sizeof(c->uvals[i]), e) == -1)
@@ -162,7 +163,7 @@ collect_steps(struct rctx *c, struct pb_err *e)
 
 	fb->family = WF_FB_RASPIOS;
 	fb->iface = "eth0";
-	json_array_foreach((json_t *)list, i, st) {
+	json_array_foreach(pb_json_iterable(list), i, st) {
 		name = step_name(st);
 		f = json_is_object(st) ? json_object_get(st, name) : NULL;
 		snprintf(what, sizeof(what), "post_install[%zu].%s", i, name);

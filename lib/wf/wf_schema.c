@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_iter.h"
 #include "wf/wf_load.h"
 #include "wf/wf_rules.h"
 
@@ -317,7 +318,7 @@ check_fields(struct vctx *v, const json_t *obj, const struct field *fs,
 	json_t *val;
 	char sub[96];
 
-	json_object_foreach((json_t *)obj, k, val) {
+	json_object_foreach(pb_json_iterable(obj), k, val) {
 		join(sub, sizeof(sub), path, ".", k);
 		if (skip != NULL && strcmp(k, skip) == 0)
 			continue;
@@ -351,7 +352,7 @@ check_variables(struct vctx *v, const json_t *root, const json_t *vars)
 		    "of names to default values, not %s", jtype(vars));
 		return;
 	}
-	json_object_foreach((json_t *)vars, k, val) {
+	json_object_foreach(pb_json_iterable(vars), k, val) {
 		join(sub, sizeof(sub), "variables", ".", k);
 		if (wf_check_varname(k, &e) == -1) {
 			err(v, vars, k, 0, 1, sub, "\"%s\" %s", Q(q, k), e.msg);
@@ -423,7 +424,7 @@ step_of(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 		    "not %s", jtype(st));
 		return -1;
 	}
-	json_object_foreach((json_t *)st, k, val) {
+	json_object_foreach(pb_json_iterable(st), k, val) {
 		if (in_list(k, step_names) == -1)
 			continue;
 		if (found != NULL) {
@@ -434,7 +435,7 @@ step_of(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 		found = k;
 	}
 	if (found == NULL) {
-		k = json_object_iter_key(json_object_iter((json_t *)st));
+		k = json_object_iter_key(json_object_iter(pb_json_iterable(st)));
 		err(v, list, NULL, i, 0, path, "unknown step \"%.40s\"; steps "
 		    "are enable_ssh, set_hostname, ssh_keys, cloud_init, "
 		    "resize_rootfs, script, packages", k ? k : "");
@@ -503,7 +504,7 @@ check_post_install(struct vctx *v, const json_t *root, const json_t *list,
 		    "than 32 steps");
 		return;
 	}
-	json_array_foreach((json_t *)list, i, st) {
+	json_array_foreach(pb_json_iterable(list), i, st) {
 		snprintf(path, sizeof(path), "post_install[%zu]", i);
 		sid[i] = s = step_of(v, list, i, st, path, &name);
 		if (s == -1)
@@ -578,7 +579,7 @@ wf_validate(const json_t *def, const struct wf_marks *m,
 	bit = meth == M_NONE ? 0 : 1 << meth;
 	if ((val = json_object_get(def, "variables")) != NULL)
 		check_variables(&v, def, val);
-	json_object_foreach((json_t *)def, k, val) {
+	json_object_foreach(pb_json_iterable(def), k, val) {
 		for (rk = rootkeys; rk < rootkeys + NROOTKEYS; rk++)
 			if (strcmp(rk->f.name, k) == 0)
 				break;

@@ -206,7 +206,7 @@ fetch1(const struct client *c, const char *file, int tsize, int blksize,
 	reqlen = rrq(req, file, tsize, blksize);
 	for (tries = 0; tries < 6; ) {
 		if (!sent_req) {
-			if (sendto(s, req, reqlen, 0, (struct sockaddr *)&c->server,
+			if (sendto(s, req, reqlen, 0, (const struct sockaddr *)&c->server,
 			    sizeof(c->server)) == -1) {
 				fprintf(stderr, "pb-tftp: send: %s\n", strerror(errno));
 				goto out;
