@@ -8,7 +8,7 @@
 # ENVFILE  the API's format=env answer (PB_KEY='value' lines); without
 #          it the values come from the environment (exported).
 # Uses PB_FILES and PB_FILE_<i>_PART, _PATH, _MODE, _B64 (i from 1),
-# see /work/wt/CONTRACT-agent.md and docs/workflows.md.
+# see docs/agent-contract.md and docs/workflows.md.
 #
 # The partition table is read here, not from the kernel: right after dd
 # the kernel may still hold the old table, and an image file has no

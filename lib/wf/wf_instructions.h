@@ -20,7 +20,7 @@ struct pb_wf_node {
  * pureboot.workflows.definition) for node: variables substituted, every
  * resolved value validated again for where it goes.  Returns a new
  * object (the caller json_decref()s it) or NULL with the reason in e.
- * Keys: see /work/wt/CONTRACT-agent.md and docs/workflows.md. */
+ * Keys: see docs/agent-contract.md and docs/workflows.md. */
 json_t *pb_wf_instructions_new(const json_t *definition,
     const struct pb_wf_node *node, struct pb_err *e);
 
