@@ -1,6 +1,6 @@
 -- PureBoot-Pi schema: types and tables.
 --
--- PostgreSQL is the only source of truth (DESIGN.md 1), and psql is a
+-- PostgreSQL is the only source of truth (docs/architecture.md), and psql is a
 -- supported client beside the API, so every rule that keeps the data
 -- sane is a constraint here, not only a check in C.
 --

@@ -1,4 +1,4 @@
--- The node state machine (DESIGN.md 2).
+-- The node state machine (docs/state-machine.md).
 --
 -- It lives in one place: the triggers on pureboot.nodes. The API, the
 -- hook's reconciler and an operator in psql all change state with an

@@ -1,4 +1,4 @@
--- NOTIFY pureboot_changes: what the TFTP hook listens to (DESIGN.md 1).
+-- NOTIFY pureboot_changes: what the TFTP hook listens to (docs/architecture.md).
 --
 -- Payload: a node id (re-render that node) or 'settings' (re-render
 -- everything). Notifications are sent at commit and only then, so the

@@ -1,5 +1,5 @@
 -- Events from dnsmasq's --dhcp-script, recorded by pureboot-tftp-hook
--- (DESIGN.md 7).  One call per event, one round trip: dnsmasq runs its
+-- (docs/pi-boot.md, the servers).  One call per event, one round trip: dnsmasq runs its
 -- script synchronously and must not wait long.
 
 -- A lease event (add, old, del) for a MAC.  Returns the node it was

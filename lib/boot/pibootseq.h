@@ -1,5 +1,5 @@
 /* pibootseq.h: the TFTP requests a Raspberry Pi makes, in order, by
- * model (DESIGN.md 4), as an engine driven by a fetch callback.  The
+ * model (docs/pi-boot.md), as an engine driven by a fetch callback.  The
  * replayer (t/tools/pb-tftp) runs it over real TFTP; the hook's check
  * mode runs it against the tree on disk.  No I/O of its own. */
 #ifndef PB_PIBOOTSEQ_H

@@ -1,5 +1,5 @@
 /* pimodel.h: what each Raspberry Pi model fetches over TFTP and how
- * its config.txt is written (DESIGN.md 4).  One table, keyed by
+ * its config.txt is written (docs/pi-boot.md).  One table, keyed by
  * enum pb_model; pure. */
 #ifndef PB_PIMODEL_H
 #define PB_PIMODEL_H

@@ -1,7 +1,7 @@
 -- The whole 12x12 state matrix, through pureboot.transition() and through
 -- a plain UPDATE, plus what the state log records for each.
 --
--- The allowed pairs are written out below from DESIGN.md section 2, not
+-- The allowed pairs are written out below from docs/state-machine.md, not
 -- read from pureboot.allowed_transitions, so a wrong row in that table
 -- fails here instead of being trusted by the test.
 \set QUIET 1
@@ -36,7 +36,7 @@ WHERE s <> 'retired'
 SELECT set_eq(
 	'SELECT from_state, to_state FROM pureboot.allowed_transitions',
 	'SELECT from_state, to_state FROM want',
-	'allowed_transitions holds exactly the pairs of DESIGN.md section 2');
+	'allowed_transitions holds exactly the pairs of docs/state-machine.md');
 
 -- One node per case; cases remembers which, for the checks after the matrix.
 CREATE TEMP TABLE cases (

@@ -7,7 +7,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The facts of DESIGN.md 4, written out once more by hand. */
+/* The facts of docs/pi-boot.md, written out once more by hand. */
 static const struct {
 	const char *model, *section, *kernel, *start, *fixup, *probe, *dtb0,
 	    *fw_dtb;
