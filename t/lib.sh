@@ -122,8 +122,8 @@ db_start() {
 		echo "Bail out! PostgreSQL did not start"
 		exit 1
 	fi
-	PB_DB=$(stack_conninfo)
-	export PB_DB
+	PUREBOOT_DB=$(stack_conninfo) PB_DB=$(stack_conninfo)	# PB_DB: old name, until the hook tests move
+	export PUREBOOT_DB PB_DB
 }
 
 # PostgreSQL, pureboot-api and nginx.
