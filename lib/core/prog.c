@@ -29,34 +29,16 @@ pb_usage(int code, const char *text)
 	exit(code);
 }
 
-static void vwarn(const char *, va_list) __attribute__((format(printf, 1, 0)));
-
-static void
-vwarn(const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: ", prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void
-pb_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-}
-
 void
 pb_die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
+	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	fputc('\n', stderr);
 	exit(code);
 }
 

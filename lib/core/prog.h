@@ -11,8 +11,7 @@ const char *pb_prog_name(void);
  * help) goes to stdout, anything else (2: a usage error) to stderr. */
 _Noreturn void pb_usage(int code, const char *text);
 
-/* "name: message" on stderr; pb_die then exits with code. */
-void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "name: message" on stderr, then exit with code. */
 _Noreturn void pb_die(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='pureboot: help, SUB --help, usage exit codes, resolve for people and as JSON'
+test_description='pureboot: help, SUB --help, usage exit codes, resolve for people and as JSON; the services share its usage and exit'
 . "${0%/*}/lib.sh"
 
 P=$PB_BUILD/pureboot
@@ -39,6 +39,24 @@ test_expect_success 'resolve: key: value lines by default, the API JSON with --j
 	test "$(jq -r .install_method json)" = image &&
 	rc=0 && "$P" workflow resolve --json -e "$f" >out 2>err || rc=$? &&
 	test "$rc" = 2
+'
+
+test_expect_success 'pureboot-api and pureboot-tftp-hook: usage on stderr, exit 2' '
+	rc=0 && "$PB_BUILD/pureboot-api" >out 2>err || rc=$? && test "$rc" = 2 &&
+	grep -q "^usage: pureboot-api -s SOCKET" err &&
+	rc=0 && "$PB_BUILD/pureboot-tftp-hook" -r . frob >out 2>err || rc=$? &&
+	test "$rc" = 2 && grep -q "^usage: pureboot-tftp-hook " err
+'
+
+test_expect_success 'a bad number option is named, with the program, exit 2' '
+	rc=0 && "$PB_BUILD/pureboot-api" -s sock -d x -w 0 2>err || rc=$? &&
+	test "$rc" = 2 &&
+	echo "pureboot-api: workers \"0\" is not a number from 1 to 64" >expect &&
+	test_cmp expect err &&
+	rc=0 && "$PB_BUILD/pureboot-tftp-hook" -r . -i abc sync 2>err || rc=$? &&
+	test "$rc" = 2 &&
+	echo "pureboot-tftp-hook: interval \"abc\" is not a number from 1 to 86400" >expect &&
+	test_cmp expect err
 '
 
 test_done
