@@ -1,10 +1,9 @@
-# pureboot-workflow: validate workflow files, sync a directory into the
-# database.
-WF_SRC   = $(wildcard cli/*.c)
-WF_OBJ   = $(WF_SRC:%.c=$(BUILD)/obj/%.o)
-PROGS   += $(BUILD)/pureboot-workflow
+# pureboot: the operator's command (workflow and token subcommands).
+CLI_SRC  = $(wildcard cli/*.c)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+PROGS   += $(BUILD)/pureboot
 
-$(WF_OBJ): ALL_CFLAGS += -Icli
+$(CLI_OBJ): ALL_CFLAGS += -Icli
 
-$(BUILD)/pureboot-workflow: $(WF_OBJ) $(LIBPB)
+$(BUILD)/pureboot: $(CLI_OBJ) $(LIBPB)
 	$(LINK)

@@ -1,79 +1,56 @@
-/* main.c: pureboot-workflow, the operator's command for workflow files.
- *   pureboot-workflow validate FILE...
- *   pureboot-workflow sync [-n] [-p] [-d CONNINFO] [DIR]
- *   pureboot-workflow resolve [-e] [-s SERIAL] ... FILE
- * Errors are printed as "file:line:column: key: reason". */
+/* main.c: pureboot, the operator's command.
+ *   pureboot workflow validate|sync|resolve ...   workflow files
+ *   pureboot token create|revoke|list ...         operator API tokens
+ *   pureboot help [COMMAND...]
+ * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "wf/workflow.h"
-#include "wfcmd.h"
+#include <sodium.h>
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: pureboot-workflow validate FILE...\n"
-	    "       pureboot-workflow sync [-n] [-p] [-d CONNINFO] [DIR]\n"
-	    "       pureboot-workflow resolve [-e] [-s SERIAL] [-m MAC] "
-	    "[-H HOSTNAME]\n"
-	    "                [-i NODE_ID] [-u SERVER_URL] FILE\n"
-	    "  validate  check workflow files; print every error\n"
-	    "  sync      load DIR (default: workflows) into pureboot.workflows\n"
-	    "            in one transaction: all files valid, or nothing "
-	    "changes\n"
-	    "    -d      libpq connection string (default: $PB_DB, then "
-	    "libpq's defaults)\n"
-	    "    -n      check and show what would change, change nothing\n"
-	    "    -p      also remove workflows that no file defines\n"
-	    "  resolve   show the instructions a node would get (-e: its "
-	    "first-boot\n"
-	    "            files as the agent's PB_FILE_* lines)\n");
-}
+#include "core/prog.h"
+#include "cmd.h"
+#include "groups.h"
 
+static int cmd_help(int, char **, const struct cmd *);
+
+static const struct cmd top[] = {
+	{ "workflow", workflow_main, "validate, sync and resolve workflow "
+	  "files", NULL },
+	{ "token", token_main, "create, revoke and list operator API tokens",
+	  NULL },
+	{ "help", cmd_help, "this list; \"help COMMAND...\" for one command",
+	  NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* help A B: what "pureboot A B --help" prints. */
 static int
-cmd_validate(int argc, char **argv)
+cmd_help(int argc, char **argv, const struct cmd *self)
 {
-	struct pb_wf_diag d;
-	json_t *j;
-	int i, bad = 0;
+	static char help[] = "--help";
+	char *av[8];
+	int i, n = 0;
 
-	if (argc < 2) {
-		usage();
-		return 2;
+	(void)self;
+	if (argc > 4) {
+		fprintf(stderr, "usage: pureboot help [COMMAND [SUBCOMMAND]]\n");
+		return CMD_USAGE;
 	}
-	for (i = 1; i < argc; i++) {
-		if ((j = pb_wf_load_file(argv[i], &d)) == NULL) {
-			pb_wf_diag_print(stderr, argv[i], &d);
-			bad = 1;
-			continue;
-		}
-		json_decref(j);
-	}
-	return bad;
+	av[n++] = argv[0];
+	for (i = 1; i < argc; i++)
+		av[n++] = argv[i];
+	av[n++] = help;
+	av[n] = NULL;
+	return cmd_dispatch(top, "pureboot", n, av);
 }
 
 int
 main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage();
-		return 2;
-	}
-	if (strcmp(argv[1], "validate") == 0)
-		return cmd_validate(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sync") == 0)
-		return wf_cmd_sync(argc - 1, argv + 1);
-	if (strcmp(argv[1], "resolve") == 0)
-		return wf_cmd_resolve(argc - 1, argv + 1);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		usage();
-		return 0;
-	}
-	fprintf(stderr, "pureboot-workflow: unknown command \"%.40s\"\n",
-	    argv[1]);
-	usage();
-	return 2;
+	pb_prog_init("pureboot");
+	/* token create draws its secret from randombytes_buf(). */
+	if (sodium_init() < 0)
+		pb_die(CMD_FAIL, "cannot initialise libsodium");
+	return cmd_dispatch(top, "pureboot", argc, argv);
 }

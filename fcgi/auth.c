@@ -8,7 +8,7 @@
 
 #include "core/ident.h"
 #include "req.h"
-#include "token.h"
+#include "core/token.h"
 
 static int
 refuse(struct pb_req *r, const char *why)

@@ -18,7 +18,7 @@
 #include "handlers.h"
 #include "hutil.h"
 #include "query.h"
-#include "token.h"
+#include "core/token.h"
 #include "wf/wf_instructions.h"
 
 #define WHERE "boot/pi"

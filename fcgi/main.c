@@ -16,7 +16,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
-#include "core/num.h"
+#include "core/prog.h"
 #include "req.h"
 #include "worker.h"
 
@@ -38,27 +38,9 @@ on_stop(int sig)
 	stopping = 1;
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: pureboot-api -s SOCKET [-d CONNINFO] "
-	    "[-w WORKERS] [-b BACKLOG]\n"
-	    "  CONNINFO defaults to $PUREBOOT_DB\n");
-	exit(2);
-}
-
-static int
-parse_int(const char *s, int lo, int hi, const char *what)
-{
-	struct pb_err e;
-	int v;
-
-	if (pb_int_parse(&v, s, lo, hi, what, &e) == -1) {
-		fprintf(stderr, "pureboot-api: %s\n", e.msg);
-		exit(2);
-	}
-	return v;
-}
+static const char usage[] =
+    "usage: pureboot-api -s SOCKET [-d CONNINFO] [-w WORKERS] [-b BACKLOG]\n"
+    "  CONNINFO defaults to $PUREBOOT_DB\n";
 
 static void
 parse_opts(struct opts *o, int argc, char **argv)
@@ -72,15 +54,15 @@ parse_opts(struct opts *o, int argc, char **argv)
 		switch (c) {
 		case 's': o->socket = optarg; break;
 		case 'd': o->conninfo = optarg; break;
-		case 'w': o->workers = parse_int(optarg, 1, MAX_WORKERS,
+		case 'w': o->workers = pb_opt_int(optarg, 1, MAX_WORKERS,
 		    "workers"); break;
-		case 'b': o->backlog = parse_int(optarg, 1, 65535,
+		case 'b': o->backlog = pb_opt_int(optarg, 1, 65535,
 		    "backlog"); break;
-		default: usage();
+		default: pb_usage(2, usage);
 		}
 	}
 	if (o->socket == NULL || o->conninfo == NULL || optind != argc)
-		usage();
+		pb_usage(2, usage);
 }
 
 static pid_t
@@ -142,6 +124,7 @@ main(int argc, char **argv)
 	struct opts o = { 0 };
 	int sock;
 
+	pb_prog_init("pureboot-api");
 	parse_opts(&o, argc, argv);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;	/* no SA_RESTART: wait() must wake */
@@ -150,26 +133,17 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Install tokens come from randombytes_buf(); initialise before the
 	 * workers fork so none of them does it on a request. */
-	if (sodium_init() < 0) {
-		fprintf(stderr, "pureboot-api: cannot initialise libsodium\n");
-		return 1;
-	}
-	if (FCGX_Init() != 0) {
-		fprintf(stderr, "pureboot-api: cannot initialise libfcgi\n");
-		return 1;
-	}
+	if (sodium_init() < 0)
+		pb_die(1, "cannot initialise libsodium");
+	if (FCGX_Init() != 0)
+		pb_die(1, "cannot initialise libfcgi");
 	sock = FCGX_OpenSocket(o.socket, o.backlog);
-	if (sock < 0) {
-		fprintf(stderr, "pureboot-api: socket \"%s\": cannot listen: "
-		    "%s\n", o.socket, strerror(errno));
-		return 1;
-	}
-	/* nginx's workers must reach the socket; nobody else may. */
-	if (chmod(o.socket, 0660) == -1) {
-		fprintf(stderr, "pureboot-api: chmod \"%s\": %s\n", o.socket,
+	if (sock < 0)
+		pb_die(1, "socket \"%s\": cannot listen: %s", o.socket,
 		    strerror(errno));
-		return 1;
-	}
+	/* nginx's workers must reach the socket; nobody else may. */
+	if (chmod(o.socket, 0660) == -1)
+		pb_die(1, "chmod \"%s\": %s", o.socket, strerror(errno));
 	pb_log("listening on %s with %d workers", o.socket, o.workers);
 	supervise(&o, sock);
 	unlink(o.socket);

@@ -1,13 +1,13 @@
 #!/bin/sh
-test_description='pureboot-workflow validate: the examples pass, every malformed file gives exactly its errors'
+test_description='pureboot workflow validate: the examples pass, every malformed file gives exactly its errors'
 . "${0%/*}/lib.sh"
 
-W=$PB_BUILD/pureboot-workflow
+W() { "$PB_BUILD/pureboot" workflow "$@"; }
 
 # validate_rc FILE...: run validate, stderr to ./actual, exit code to ./rc.
 validate_rc() {
 	rc=0
-	"$W" validate "$@" >out 2>actual || rc=$?
+	W validate "$@" >out 2>actual || rc=$?
 	echo "$rc" >rc
 }
 
@@ -99,9 +99,9 @@ test_expect_success 'more than 32 errors: the first 32, then a count' '
 '
 
 test_expect_success 'usage errors exit 2' '
-	rc=0 && "$W" >out 2>err || rc=$? && test "$rc" = 2 &&
-	rc=0 && "$W" validate >out 2>err || rc=$? && test "$rc" = 2 &&
-	rc=0 && "$W" frobnicate >out 2>err || rc=$? && test "$rc" = 2 &&
+	rc=0 && W >out 2>err || rc=$? && test "$rc" = 2 &&
+	rc=0 && W validate >out 2>err || rc=$? && test "$rc" = 2 &&
+	rc=0 && W frobnicate >out 2>err || rc=$? && test "$rc" = 2 &&
 	grep -q "unknown command \"frobnicate\"" err
 '
 

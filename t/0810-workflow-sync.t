@@ -1,9 +1,9 @@
 #!/bin/sh
-test_description='pureboot-workflow sync: a directory into pureboot.workflows, all or nothing'
+test_description='pureboot workflow sync: a directory into pureboot.workflows, all or nothing'
 . "${0%/*}/lib.sh"
 db_start
 
-W=$PB_BUILD/pureboot-workflow
+W() { "$PB_BUILD/pureboot" workflow "$@"; }
 
 # The table as text, to prove that a refused sync changed nothing.
 dump() {
@@ -14,13 +14,13 @@ dump() {
 # sync_rc ARGS...: stdout to ./out, stderr to ./err, exit code to ./rc.
 sync_rc() {
 	rc=0
-	"$W" sync "$@" >out 2>err || rc=$?
+	W sync "$@" >out 2>err || rc=$?
 	echo "$rc" >rc
 }
 
 # One NOTIFY on pureboot_changes into ./heard, in the background.
 listen_bg() {
-	"$PB_BUILD/pb-listen" "$PB_DB" pureboot_changes 1 10000 >heard 2>lerr &
+	"$PB_BUILD/pb-listen" "$PUREBOOT_DB" pureboot_changes 1 10000 >heard 2>lerr &
 	echo $! >lpid
 }
 
@@ -99,7 +99,7 @@ test_expect_success 'one invalid file: every error printed, nothing changes' '
 	cat >expect <<-\EOF &&
 	wf/broken.yaml:5:12: image_url: "ftp://x/y.img" is not an http:// or https:// URL
 	wf/broken.yaml:6:16: target_device: "/dev/sda1" is not /dev/mmcblkN, /dev/nvmeNnN, /dev/sdX, /dev/vdX (a whole disk) or auto
-	pureboot-workflow: sync: invalid workflow files; the database was not changed
+	pureboot workflow sync: invalid workflow files; the database was not changed
 	EOF
 	test_cmp expect err && test_cmp /dev/null out &&
 	dump >after && test_cmp before after
@@ -150,7 +150,7 @@ test_expect_success 'pruning a workflow that a node uses fails the whole sync' '
 	sed -i "s/^name: .*/name: Renamed K3s/" wf2/pi-k3s-worker.yaml &&
 	sync_rc -p wf2 && echo 1 >expect && test_cmp expect rc &&
 	grep -q "^prune: database: .*violates foreign key constraint" err &&
-	grep -qx "pureboot-workflow: sync: nothing was changed" err &&
+	grep -qx "pureboot workflow sync: nothing was changed" err &&
 	dump >after && test_cmp before after
 '
 
@@ -178,17 +178,17 @@ test_expect_success 'a changed definition notifies the nodes that use it' '
 
 test_expect_success 'missing or empty directory, unreachable database' '
 	sync_rc nowhere && echo 1 >expect && test_cmp expect rc &&
-	grep -q "^pureboot-workflow: sync: directory \"nowhere\": No such file or directory" err &&
+	grep -q "^pureboot workflow sync: directory \"nowhere\": No such file or directory" err &&
 	mkdir empty && sync_rc empty && test_cmp expect rc &&
-	grep -qx "pureboot-workflow: sync: no \*.yaml files in \"empty\"; nothing changed" err &&
+	grep -qx "pureboot workflow sync: no \*.yaml files in \"empty\"; nothing changed" err &&
 	sync_rc -d "host=$TRASH/nosock dbname=x connect_timeout=2" wf &&
-	test_cmp expect rc && grep -q "^pureboot-workflow: sync: database: " err
+	test_cmp expect rc && grep -q "^pureboot workflow sync: database: " err
 '
 
 test_expect_success 'two syncs at once both succeed' '
 	sed -i "s/^name: .*/name: Race/" wf/custom-image.yaml &&
-	{ "$W" sync wf >o1 2>e1; echo $? >r1; } &
-	{ "$W" sync wf >o2 2>e2; echo $? >r2; } &
+	{ W sync wf >o1 2>e1; echo $? >r1; } &
+	{ W sync wf >o2 2>e2; echo $? >r2; } &
 	wait &&
 	echo 0 >expect && test_cmp expect r1 && test_cmp expect r2 &&
 	cat o1 o2 | grep -c "^updated custom-image" >n && echo 1 >expect &&

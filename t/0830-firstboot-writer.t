@@ -3,7 +3,7 @@ test_description='the first-boot writer puts each OS family'"'"'s files on the F
 . "${0%/*}/lib.sh"
 
 FB=$PB_TOP/initramfs/agent/firstboot.sh
-W=$PB_BUILD/pureboot-workflow
+W() { "$PB_BUILD/pureboot" workflow "$@"; }
 
 # The writer runs under busybox, with busybox's applets first in PATH,
 # as in the deploy initramfs; only mtools comes from the host.
@@ -57,7 +57,7 @@ test_expect_success 'setup: a Raspberry Pi OS disk (bootfs FAT32, then ext4)' '
 		"start=90112, size=32768, type=83" | sfdisk -q pios.img &&
 	mkfat p1.img 40960 32 bootfs && mkext p2.img 16384 &&
 	place pios.img p1.img 8192 && place pios.img p2.img 90112 &&
-	"$W" resolve -e -s d83add36 "$PB_TOP/workflows/pi-raspios-lite.yaml" >pios.env
+	W resolve -e -s d83add36 "$PB_TOP/workflows/pi-raspios-lite.yaml" >pios.env
 '
 
 test_expect_success 'Raspberry Pi OS: ssh, userconf.txt and custom.toml written' '
@@ -112,7 +112,7 @@ test_expect_success 'setup: an Ubuntu disk: ext4 first, another FAT, then system
 	mcopy -i u3.img stock ::user-data &&
 	place ubuntu.img u1.img 2048 && place ubuntu.img u2.img 18432 &&
 	place ubuntu.img u3.img 26624 &&
-	"$W" resolve -e -s d83add36 -H node-7 -u http://pb.lan:8080 \
+	W resolve -e -s d83add36 -H node-7 -u http://pb.lan:8080 \
 		"$PB_TOP/workflows/pi-ubuntu-server.yaml" >ubuntu.env
 '
 

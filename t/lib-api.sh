@@ -43,7 +43,7 @@ node_id() {
 # wf_add ID ARCH DEFINITION-JSON: a workflow row, as the loader would
 # store it.
 wf_add() {
-	# The stored definition is a whole workflow (what pureboot-workflow
+	# The stored definition is a whole workflow (what pureboot workflow
 	# sync writes): id, name and arch are part of it.
 	printf "INSERT INTO pureboot.workflows (id, name, arch, definition) VALUES (:'i', :'i', :'a', :'d'::jsonb || jsonb_build_object('id', :'i', 'name', :'i', 'arch', :'a'))\n" |
 		db_psql -v i="$1" -v a="$2" -v d="$3"

@@ -122,8 +122,8 @@ db_start() {
 		echo "Bail out! PostgreSQL did not start"
 		exit 1
 	fi
-	PB_DB=$(stack_conninfo)
-	export PB_DB
+	PUREBOOT_DB=$(stack_conninfo) PB_DB=$(stack_conninfo)	# PB_DB: old name, until the hook tests move
+	export PUREBOOT_DB PB_DB
 }
 
 # PostgreSQL, pureboot-api and nginx.
@@ -154,7 +154,7 @@ until_ok() {
 has() { grep -q "$2" "$1" 2>/dev/null; }
 
 db_psql() {
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$PB_DB" "$@"
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$PUREBOOT_DB" "$@"
 }
 
 db_count() {
@@ -184,7 +184,7 @@ test_pgtap() {
 	db_start
 	db_psql -c "CREATE EXTENSION IF NOT EXISTS pgtap SCHEMA public" >/dev/null 2>&1 ||
 		{ echo "Bail out! cannot create extension pgtap"; exit 1; }
-	psql -X -q -At -v ON_ERROR_STOP=1 -d "$PB_DB" -f "$PB_TOP/t/sql/$1"
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$PUREBOOT_DB" -f "$PB_TOP/t/sql/$1"
 	rc=$?
 	test_run_atexit
 	[ $rc -ne 0 ] || { cd / && rm -rf "$TRASH"; }

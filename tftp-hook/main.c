@@ -14,34 +14,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/num.h"
+#include "core/prog.h"
 #include "hook.h"
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: pureboot-tftp-hook [-d CONNINFO] [-r TFTP_ROOT] [-i SECONDS] "
-	    "[-n] [-b BATCH] sync|watch|check\n"
-	    "       pureboot-tftp-hook dhcp-script add|old|del|tftp ARGS...\n"
-	    "  CONNINFO defaults to $PUREBOOT_DB, TFTP_ROOT to "
-	    "$PUREBOOT_TFTP_ROOT\n"
-	    "  -n: no fsync (tests only)\n");
-	exit(2);
-}
-
-static int
-parse_int(const char *s, int lo, int hi, const char *what)
-{
-	struct pb_err e;
-	int v;
-
-	if (pb_int_parse(&v, s, lo, hi, what, &e) == -1) {
-		fprintf(stderr, "pureboot-tftp-hook: %s\n", e.msg);
-		exit(2);
-	}
-	return v;
-}
+static const char usage[] =
+    "usage: pureboot-tftp-hook [-d CONNINFO] [-r TFTP_ROOT] [-i SECONDS] "
+    "[-n] [-b BATCH] sync|watch|check\n"
+    "       pureboot-tftp-hook dhcp-script add|old|del|tftp ARGS...\n"
+    "  CONNINFO defaults to $PUREBOOT_DB, TFTP_ROOT to "
+    "$PUREBOOT_TFTP_ROOT\n"
+    "  -n: no fsync (tests only)\n";
 
 static int
 is_dnsmasq_action(const char *a)
@@ -66,6 +48,7 @@ main(int argc, char **argv)
 	const char *root, *mode;
 	int c, interval = 300, flags = TREE_FSYNC, rc;
 
+	pb_prog_init("pureboot-tftp-hook");
 	/* dnsmasq runs the script with its action as the first argument;
 	 * that path must never fail. */
 	if (argc >= 2 && is_dnsmasq_action(argv[1]))
@@ -81,14 +64,14 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'd': h.conninfo = optarg; break;
 		case 'r': root = optarg; break;
-		case 'i': interval = parse_int(optarg, 1, 86400, "interval"); break;
+		case 'i': interval = pb_opt_int(optarg, 1, 86400, "interval"); break;
 		case 'n': flags &= ~TREE_FSYNC; break;
-		case 'b': h.batch = parse_int(optarg, 1, 100000, "batch"); break;
-		default: usage();
+		case 'b': h.batch = pb_opt_int(optarg, 1, 100000, "batch"); break;
+		default: pb_usage(2, usage);
 		}
 	}
 	if (optind != argc - 1 || root == NULL)
-		usage();
+		pb_usage(2, usage);
 	mode = argv[optind];
 	/* Files are 0644 and directories 0755 whatever the caller's umask:
 	 * dnsmasq running as root serves only world-readable files. */
@@ -96,7 +79,7 @@ main(int argc, char **argv)
 	if (strcmp(mode, "check") == 0)
 		flags = TREE_READONLY;
 	else if (strcmp(mode, "sync") != 0 && strcmp(mode, "watch") != 0)
-		usage();
+		pb_usage(2, usage);
 	if (tree_open(&h.tree, root, flags, &e) == -1) {
 		hook_log("%s", e.msg);
 		return 1;

@@ -1,27 +1,27 @@
-/* resolve.c: pureboot-workflow resolve: what a node would be told by
- * this workflow file, for checking a workflow before assigning it.
- *   pureboot-workflow resolve [-e] [-s SERIAL] [-m MAC] [-H HOSTNAME]
- *       [-i NODE_ID] [-u SERVER_URL] FILE
- * Prints the instructions as JSON; with -e only the first-boot files,
- * as the PB_FILES / PB_FILE_<i>_* lines of the agent's env format. */
+/* workflow_resolve.c: pureboot workflow resolve: what a node would be
+ * told by this workflow file, for checking a workflow before assigning
+ * it.  The instructions as "key: value" lines, as JSON with --json; with
+ * -e only the first-boot files, as the PB_FILES / PB_FILE_<i>_* lines of
+ * the agent's env format. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "core/json_iter.h"
 #include "core/ident.h"
 #include "wf/wf_instructions.h"
 #include "wf/workflow.h"
-#include "wfcmd.h"
+#include "groups.h"
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: pureboot-workflow resolve [-e] [-s SERIAL] "
-	    "[-m MAC] [-H HOSTNAME] [-i NODE_ID] [-u SERVER_URL] FILE\n");
-	return 2;
-}
+const char wf_resolve_usage[] =
+    "usage: pureboot workflow resolve [--json | -e] [-s SERIAL] [-m MAC] "
+    "[-H HOSTNAME]\n"
+    "           [-i NODE_ID] [-u SERVER_URL] FILE\n"
+    "  the instructions a node would get from FILE, as key: value lines\n"
+    "  --json  as the JSON the API answers\n"
+    "  -e      only the first-boot files, as the agent's PB_FILE_* lines\n";
 
 static void
 print_env(const json_t *files)
@@ -43,22 +43,27 @@ print_env(const json_t *files)
 }
 
 int
-wf_cmd_resolve(int argc, char **argv)
+wf_cmd_resolve(int argc, char **argv, const struct cmd *self)
 {
 	struct pb_wf_node node;
 	struct pb_wf_diag d;
 	struct pb_err e;
 	json_t *def = NULL, *out = NULL;
 	const char *id = "00000000-0000-0000-0000-000000000000";
-	char *s;
-	int ch, env = 0, rc = 1;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, env = 0, json = 0, rc = CMD_FAIL;
 
 	memset(&node, 0, sizeof(node));
 	node.server = "http://127.0.0.1:8080";
 	optind = 1;
-	while ((ch = getopt(argc, argv, "es:m:H:i:u:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "es:m:H:i:u:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'e': env = 1; break;
+		case 'j': json = 1; break;
 		case 's':
 			if (pb_serial_parse_loose(&node.serial, optarg, &e) == -1)
 				goto bad;
@@ -73,29 +78,29 @@ wf_cmd_resolve(int argc, char **argv)
 			break;
 		case 'i': id = optarg; break;
 		case 'u': node.server = optarg; break;
-		default: return usage();
+		default: return cmd_usage(self);
 		}
 	}
-	if (optind != argc - 1)
-		return usage();
+	if (optind != argc - 1 || (env && json))
+		return cmd_usage(self);
 	if (pb_uuid_parse(&node.id, id, &e) == -1)
 		goto bad;
 	if ((def = pb_wf_load_file(argv[optind], &d)) == NULL) {
 		pb_wf_diag_print(stderr, argv[optind], &d);
-		return 1;
+		return CMD_FAIL;
 	}
 	if ((out = pb_wf_instructions_new(def, &node, &e)) == NULL)
 		goto bad;
 	if (env)
 		print_env(json_object_get(out, "files"));
-	else if ((s = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS))) {
-		printf("%s\n", s);
-		free(s);
-	}
-	rc = 0;
+	else if (json)
+		cmd_print_json(out);
+	else
+		cmd_print_flat(out);
+	rc = CMD_OK;
 	goto out;
 bad:
-	fprintf(stderr, "pureboot-workflow: resolve: %s\n", e.msg);
+	fprintf(stderr, "pureboot workflow resolve: %s\n", e.msg);
 out:
 	json_decref(out);
 	json_decref(def);

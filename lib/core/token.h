@@ -43,4 +43,13 @@ struct pb_install_token {
 void pb_install_token_make(struct pb_install_token *t,
     const unsigned char rnd[40]);
 
+/* A new operator token from 38 random bytes (6 for the id, 32 for the
+ * secret), as `pureboot token create` stores it. */
+struct pb_api_token {
+	char text[PB_TOKEN_MAX];
+	char id[13];
+	char hash_hex[65];
+};
+void pb_api_token_make(struct pb_api_token *t, const unsigned char rnd[38]);
+
 #endif

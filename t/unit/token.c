@@ -1,11 +1,11 @@
-/* Unit tests for fcgi/token.c: bearer header parsing, hashing, the
+/* Unit tests for lib/core/token.c: bearer header parsing, hashing, the
  * constant-time check and install-token making. */
 #include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "token.h"
+#include "core/token.h"
 #include "tap.h"
 
 #define SECRET "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"	/* 43 */
@@ -80,6 +80,20 @@ main(void)
 		    tok.kind == PB_TOKEN_INSTALL &&
 		    pb_token_check(tok.secret, t.hash_hex) == 0,
 		    "a made install token parses and checks against its hash");
+	}
+	{
+		struct pb_api_token a;
+		char hdr[120];
+
+		pb_api_token_make(&a, rnd);
+		tap_is(a.id, "000102030405", "api token id is the first 6 bytes");
+		tap_is(a.text, "pb1.000102030405.BgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCU",
+		    "api token text: id, base64url secret");
+		snprintf(hdr, sizeof(hdr), "Bearer %s", a.text);
+		tap_ok(pb_token_parse(&tok, hdr, &e) == 0 &&
+		    tok.kind == PB_TOKEN_API && strcmp(tok.id, a.id) == 0 &&
+		    pb_token_check(tok.secret, a.hash_hex) == 0,
+		    "a made api token parses and checks against its hash");
 	}
 	return tap_done();
 }

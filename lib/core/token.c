@@ -1,11 +1,13 @@
-/* token.c: parse, hash and check bearer tokens (pure, libsodium). */
+/* token.c: make, parse, hash and check bearer tokens (pure, libsodium).
+ * Used by the API (checks both kinds, makes install tokens) and by
+ * `pureboot token create` (makes operator tokens the API must accept). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <sodium.h>
 
-#include "token.h"
+#include "core/token.h"
 
 #define HEX "0123456789abcdef"
 #define B64URL "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
@@ -78,15 +80,32 @@ pb_token_check(const char *secret, const char *stored_hex)
 	return crypto_verify_32(want, got) == 0 ? 0 : -1;
 }
 
-void
-pb_install_token_make(struct pb_install_token *t, const unsigned char rnd[40])
+/* "<prefix><hex of idlen random bytes>.<base64url of 32 more>", the id
+ * and sha256(secret): the one place both kinds of token are made. */
+static void
+make(const char *prefix, const unsigned char *rnd, size_t idlen,
+    char *text, size_t textsz, char *id, size_t idsz, char hash_hex[65])
 {
 	char secret[PB_TOKEN_SECRET_LEN + 1];
 
-	sodium_bin2hex(t->id, sizeof(t->id), rnd, 8);
-	sodium_bin2base64(secret, sizeof(secret), rnd + 8, 32,
+	sodium_bin2hex(id, idsz, rnd, idlen);
+	sodium_bin2base64(secret, sizeof(secret), rnd + idlen, 32,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	pb_token_hash_hex(secret, t->hash_hex);
-	snprintf(t->text, sizeof(t->text), "pbi1.%s.%s", t->id, secret);
+	pb_token_hash_hex(secret, hash_hex);
+	snprintf(text, textsz, "%s%s.%s", prefix, id, secret);
 	sodium_memzero(secret, sizeof(secret));
+}
+
+void
+pb_install_token_make(struct pb_install_token *t, const unsigned char rnd[40])
+{
+	make("pbi1.", rnd, 8, t->text, sizeof(t->text), t->id, sizeof(t->id),
+	    t->hash_hex);
+}
+
+void
+pb_api_token_make(struct pb_api_token *t, const unsigned char rnd[38])
+{
+	make("pb1.", rnd, 6, t->text, sizeof(t->text), t->id, sizeof(t->id),
+	    t->hash_hex);
 }

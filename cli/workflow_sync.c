@@ -1,4 +1,4 @@
-/* sync.c: pureboot-workflow sync: a directory of workflow files into
+/* workflow_sync.c: pureboot workflow sync: a directory of workflow files into
  * pureboot.workflows, in one transaction.  Every file is loaded and
  * checked before the database is touched; one invalid file, a
  * duplicate id or any database error leaves the table as it was, so a
@@ -12,9 +12,20 @@
 #include <libpq-fe.h>
 
 #include "wf/workflow.h"
-#include "wfcmd.h"
+#include "groups.h"
 
 #define MAX_FILES 1024
+
+static const char where[] = "pureboot workflow sync";
+
+const char wf_sync_usage[] =
+    "usage: pureboot workflow sync [-n] [-p] [-d CONNINFO] [DIR]\n"
+    "  load DIR (default: workflows) into pureboot.workflows in one\n"
+    "  transaction: all files valid, or nothing changes\n"
+    "  -d  libpq connection string (default: $PUREBOOT_DB, then libpq's "
+    "defaults)\n"
+    "  -n  check and show what would change, change nothing\n"
+    "  -p  also remove workflows that no file defines\n";
 
 struct wf_file {
 	char *path;
@@ -49,16 +60,15 @@ list_dir(const char *dir, struct wf_file *files, size_t *n)
 
 	*n = 0;
 	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "pureboot-workflow: sync: directory \"%s\": "
-		    "%m\n", dir);
+		fprintf(stderr, "%s: directory \"%s\": %m\n", where, dir);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (!is_workflow_name(de->d_name))
 			continue;
 		if (*n == MAX_FILES) {
-			fprintf(stderr, "pureboot-workflow: sync: more than %d "
-			    "workflow files in \"%s\"\n", MAX_FILES, dir);
+			fprintf(stderr, "%s: more than %d workflow files in "
+			    "\"%s\"\n", where, MAX_FILES, dir);
 			closedir(d);
 			return -1;
 		}
@@ -110,24 +120,14 @@ load_all(struct wf_file *files, size_t n)
 	return bad ? -1 : 0;
 }
 
-static void
-db_error(const char *where, PGconn *c, PGresult *r)
-{
-	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
-	    NULL;
-
-	fprintf(stderr, "%s: database: %s\n", where, msg ? msg :
-	    PQerrorMessage(c));
-}
-
 static int
-exec_ok(PGconn *c, const char *sql, const char *where)
+exec_ok(PGconn *c, const char *sql)
 {
 	PGresult *r = PQexec(c, sql);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
 	if (!ok)
-		db_error(where, c, r);
+		cmd_db_error(where, c, r);
 	PQclear(r);
 	return ok ? 0 : -1;
 }
@@ -166,7 +166,7 @@ write_all(PGconn *c, struct wf_file *files, size_t n, int prune,
 		vals[3] = js;
 		r = PQexecParams(c, upsert_sql, 4, NULL, vals, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			db_error(files[i].path, c, r);
+			cmd_db_error(files[i].path, c, r);
 			PQclear(r);
 			goto out;
 		}
@@ -201,7 +201,7 @@ write_all(PGconn *c, struct wf_file *files, size_t n, int prune,
 	vals[0] = ids;
 	r = PQexecParams(c, prune_sql, 1, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		db_error("prune", c, r);
+		cmd_db_error("prune", c, r);
 		PQclear(r);
 		goto out;
 	}
@@ -218,13 +218,13 @@ out:
 }
 
 int
-wf_cmd_sync(int argc, char **argv)
+wf_cmd_sync(int argc, char **argv, const struct cmd *self)
 {
 	struct wf_file *files = NULL;
-	const char *conninfo = getenv("PB_DB"), *dir = "workflows";
+	const char *conninfo = NULL, *dir = "workflows";
 	PGconn *c = NULL;
 	size_t n = 0, i;
-	int ch, dry = 0, prune = 0, rc = 1;
+	int ch, dry = 0, prune = 0, rc = CMD_FAIL;
 	int added = 0, updated = 0, unchanged = 0, removed = 0;
 
 	optind = 1;
@@ -233,57 +233,46 @@ wf_cmd_sync(int argc, char **argv)
 		case 'd': conninfo = optarg; break;
 		case 'n': dry = 1; break;
 		case 'p': prune = 1; break;
-		default:
-			fprintf(stderr, "usage: pureboot-workflow sync [-n] [-p] "
-			    "[-d CONNINFO] [DIR]\n");
-			return 2;
+		default: return cmd_usage(self);
 		}
 	}
 	if (optind < argc)
 		dir = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "usage: pureboot-workflow sync [-n] [-p] "
-		    "[-d CONNINFO] [DIR]\n");
-		return 2;
-	}
+	if (optind < argc)
+		return cmd_usage(self);
 	if ((files = calloc(MAX_FILES, sizeof(*files))) == NULL)
 		goto out;
 	if (list_dir(dir, files, &n) == -1)
 		goto out;
 	if (n == 0) {
-		fprintf(stderr, "pureboot-workflow: sync: no *.yaml files in "
-		    "\"%s\"; nothing changed\n", dir);
+		fprintf(stderr, "%s: no *.yaml files in \"%s\"; nothing "
+		    "changed\n", where, dir);
 		goto out;
 	}
 	if (load_all(files, n) == -1) {
-		fprintf(stderr, "pureboot-workflow: sync: invalid workflow "
-		    "files; the database was not changed\n");
+		fprintf(stderr, "%s: invalid workflow files; the database "
+		    "was not changed\n", where);
 		goto out;
 	}
-	c = PQconnectdb(conninfo ? conninfo : "");
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "pureboot-workflow: sync: database: %s",
-		    PQerrorMessage(c));
+	if ((c = cmd_connect(cmd_conninfo(conninfo), where)) == NULL)
 		goto out;
-	}
 	/* One sync at a time: a second waits rather than interleaving. */
-	if (exec_ok(c, "BEGIN", "sync") == -1 ||
+	if (exec_ok(c, "BEGIN") == -1 ||
 	    exec_ok(c, "LOCK TABLE pureboot.workflows IN SHARE ROW EXCLUSIVE "
-	    "MODE", "sync") == -1)
+	    "MODE") == -1)
 		goto out;
 	if (write_all(c, files, n, prune, &added, &updated, &unchanged,
 	    &removed) == -1) {
-		exec_ok(c, "ROLLBACK", "sync");
-		fprintf(stderr, "pureboot-workflow: sync: nothing was "
-		    "changed\n");
+		exec_ok(c, "ROLLBACK");
+		fprintf(stderr, "%s: nothing was changed\n", where);
 		goto out;
 	}
-	if (exec_ok(c, dry ? "ROLLBACK" : "COMMIT", "sync") == -1)
+	if (exec_ok(c, dry ? "ROLLBACK" : "COMMIT") == -1)
 		goto out;
 	printf("sync: %zu workflows from %s: %d added, %d updated, "
 	    "%d unchanged, %d removed%s\n", n, dir, added, updated, unchanged,
 	    removed, dry ? " (dry run: nothing was changed)" : "");
-	rc = 0;
+	rc = CMD_OK;
 out:
 	if (c != NULL)
 		PQfinish(c);
