@@ -147,14 +147,20 @@ api_start() {
 # for what is awaited, generously (a NOTIFY takes milliseconds; 60 s
 # costs nothing when it arrives).  CMD's output is kept; on success the
 # last try's output is passed on, on giving up it is shown with DESC.
+# CMD exits 125 to say it can never succeed (what would do it is gone):
+# then wait_for gives up at once.
 wait_for() {
 	wf_desc=$1 wf_secs=$2
 	shift 2
 	wf_out=$(mktemp "$TRASH/.wait.XXXXXX") || return 1
-	wf_end=$(($(date +%s) + wf_secs))
-	until "$@" >"$wf_out" 2>&1; do
-		if [ "$(date +%s)" -ge "$wf_end" ]; then
-			echo "# gave up after ${wf_secs}s waiting for $wf_desc"
+	wf_start=$(date +%s)
+	while :; do
+		wf_rc=0
+		"$@" >"$wf_out" 2>&1 || wf_rc=$?
+		[ "$wf_rc" -ne 0 ] || break
+		wf_now=$(date +%s)
+		if [ "$wf_rc" -eq 125 ] || [ $((wf_now - wf_start)) -ge "$wf_secs" ]; then
+			echo "# gave up after $((wf_now - wf_start))s waiting for $wf_desc"
 			echo "# the command: $*"
 			echo "# its last output:"
 			sed 's/^/#   /' "$wf_out"
