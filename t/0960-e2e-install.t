@@ -56,7 +56,7 @@ test_expect_success 'install: register, assign over HTTP, deploy, first-boot fil
 	qemu_wait one "pureboot: registered" 90 &&
 	test "$(state e2e00001)" = discovered &&
 	assign e2e00001 e2e-image &&
-	qemu_wait one "action install" 30 &&
+	qemu_wait one "action install" 60 &&
 	qemu_exit one 240 "install failed" &&
 	echo "# install run: $(($(date +%s) - start)) s from power-on to reboot" &&
 	grep -q "pureboot: installed: http://10.0.2.101/disk.img.xz on /dev/vda" "$TRASH/one.console" ||
@@ -104,7 +104,7 @@ test_expect_success 'a wrong sha256 ends install_failed with the reason, and the
 	qemu_wait two "pureboot: registered" 90 &&
 	assign e2e00002 e2e-badsum &&
 	qemu_wait two "install failed: sha256 mismatch (compressed)" 120 &&
-	qemu_wait two "state install_failed, action wait" 30 &&
+	qemu_wait two "state install_failed, action wait" 60 &&
 	qemu_stop two &&
 	test "$(state e2e00002)" = install_failed &&
 	op GET "/api/v1/nodes/$(node_id e2e00002)/events" >out &&
