@@ -2,8 +2,6 @@
 test_description='end to end in QEMU: a fresh Pi registers, the operator assigns a workflow over HTTP, the agent installs an xz image to a virtio disk with first-boot files and reports installed; a wrong sha256 ends install_failed'
 . "${0%/*}/lib.sh"
 . "$PB_TOP/t/deploy-lib.sh"
-[ -f "$PB_TOP/t/lib-api.sh" ] || test_skip_all "the API issue (t/lib-api.sh) is not merged yet"
-# shellcheck source=t/lib-api.sh disable=SC1091 # arrives with the API issue
 . "$PB_TOP/t/lib-api.sh"
 
 [ -s "$DEPLOY_DIR/initramfs.img" ] || test_skip_all "no $DEPLOY_DIR/initramfs.img: run make (make initramfs)"
@@ -91,9 +89,9 @@ test_expect_success 'the first-boot files the agent wrote are on the FAT partiti
 		sed -n "s/^.* pureboot: firstboot: wrote \([^ ]*\) (.*) to the boot partition at sector 2048\$/\1/p" \
 		>written &&
 	test -s written &&
-	# The full workflow resolver (lib/wf/wf_firstboot.c) turns enable_ssh
-	# into an "ssh" file; the API-only stand-in sends no files.
-	if [ -f "$PB_TOP/lib/wf/wf_firstboot.c" ]; then grep -qx ssh written; fi &&
+	# The workflow resolver (lib/wf/wf_firstboot.c) turns enable_ssh
+	# into an "ssh" file.
+	grep -qx ssh written &&
 	while read -r f; do
 		MTOOLS_SKIP_CHECK=1 mtype -i vda.img@@1048576 "::$f" >/dev/null || return 1
 	done <written
