@@ -34,6 +34,20 @@ test_expect_success 'filters: arch, state, pi_model (alias accepted), workflow' 
 	test "$(jget out ".nodes | length")" = 0
 '
 
+test_expect_success 'filter workflow: the nodes on it, and not the others' '
+	test_when_finished "db_psql -c \"UPDATE pureboot.nodes SET workflow_id = NULL\"" &&
+	db_psql -c "UPDATE pureboot.nodes SET workflow_id = \$\$pi-img\$\$
+		WHERE serial IN (\$\$00000001\$\$, \$\$00000004\$\$, \$\$00000006\$\$)" &&
+	db_psql -c "UPDATE pureboot.nodes SET workflow_id = \$\$pc-img\$\$ WHERE arch = \$\$x86_64\$\$" &&
+	op GET "/api/v1/nodes?workflow=pi-img" >out &&
+	test "$(jget out "[.nodes[].serial] | sort | join(\",\")")" = "00000001,00000004,00000006" &&
+	test "$(jget out "[.nodes[].workflow_id] | unique | join(\",\")")" = pi-img &&
+	op GET "/api/v1/nodes?workflow=pi-img&state=pending" >out &&
+	test "$(jget out "[.nodes[].serial] | join(\",\")")" = 00000001 &&
+	op GET "/api/v1/nodes?workflow=pc-img" >out &&
+	test "$(jget out "[.nodes[].mac] | join(\",\")")" = 52:54:00:00:00:01
+'
+
 test_expect_success 'paging with limit and after walks every node once' '
 	after="" && : >seen && pages=0 &&
 	while :; do

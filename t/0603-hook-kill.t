@@ -44,6 +44,19 @@ test_expect_success "setup: $N pending Pi 4 nodes, synced" '
 	hook_sync "$root" 2>log && tree_ok 0
 '
 
+# round_split ROUND: how many nodes carry round ROUND's hostname and how
+# many an older one, as "new N" and "old M" lines.  The kill landed in
+# the middle of the writes only if both are there.
+# shellcheck disable=SC2086 # $H8 is a glob on purpose
+round_split() {
+	(cd "$root" && grep -l "pureboot.hostname=r$1\$" -- $H8/cmdline.txt) >new.list
+	echo "new $(wc -l <new.list)"
+	echo "old $((N - $(wc -l <new.list)))"
+}
+
+# The nodes are written in serial order (00000001 first): the kill
+# comes once the first node has this round's content, after a random
+# further 0-90 ms, and must find the hook still writing.
 round=0
 while [ $round -lt 5 ]; do
 	round=$((round + 1))
@@ -51,9 +64,13 @@ while [ $round -lt 5 ]; do
 		db_psql -c \"UPDATE pureboot.nodes SET hostname = 'r$round'\" &&
 		\"\$HOOK\" -n -d \"\$PB_DB\" -r \"$root\" sync 2>log &
 		pid=\$! &&
-		sleep 0.\$((\$(od -An -N1 -tu1 /dev/urandom) % 9 + 1)) &&
+		wait_for 'the first node of round $round written' 60 \\
+			has \"$root/00000001/cmdline.txt\" \"pureboot.hostname=r$round\\\$\" &&
+		sleep 0.0\$((\$(od -An -N1 -tu1 /dev/urandom) % 10)) &&
 		kill -9 \$pid && ! wait \$pid &&
-		tree_ok $round
+		tree_ok $round &&
+		round_split $round >split && cat split &&
+		grep -qx 'new [1-9][0-9]*' split && grep -qx 'old [1-9][0-9]*' split
 	"
 done
 

@@ -106,7 +106,7 @@ test_expect_success 'a fenced node with a serial that got past the constraints i
 	db_psql -c "ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_serial_check" &&
 	id=$(node_add 0f0f0f0f dc:a6:32:0f:0f:0f pi4 active) &&
 	db_psql -c "UPDATE pureboot.nodes SET serial = \$\$../x\$\$ WHERE id = \$\$$id\$\$" &&
-	hook_sync "$root" 2>log;
+	hook_sync "$root" 2>log &&
 	test -d "$root/dc-a6-32-0f-0f-0f" && ! test -e "$root/x" && ! test -e "$TRASH/x" &&
 	grep -q "node $id: serial \"../x\" is not 8 lower-case hex digits: fenced by MAC only" log
 '

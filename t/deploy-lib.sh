@@ -54,19 +54,16 @@ www_stop() {
 	[ -s "$TRASH/www-nginx/nginx.pid" ] || return 0
 	pid=$(cat "$TRASH/www-nginx/nginx.pid")
 	kill -TERM "$pid" 2>/dev/null || return 0
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	wait_for "the test nginx (pid $pid) to exit" 60 pid_gone "$pid"
 }
 
-# wait_listen PORT: until something listens on 127.0.0.1:PORT (5 s).
+pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# wait_listen PORT: until something listens on 127.0.0.1:PORT.
 wait_listen() {
-	i=0
-	until [ -n "$(ss -Hltn "sport = :$1")" ]; do
-		i=$((i + 1))
-		[ $i -le 50 ] || { echo "# nothing listens on port $1 after 5 s"; return 1; }
-		sleep 0.1
-	done
+	wait_for "something to listen on 127.0.0.1:$1" 60 listening "$1"
 }
+listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
 
 bb_path() {
 	mkdir -p "$TRASH/bb" || return 1
@@ -143,32 +140,38 @@ qemu_running() { [ -s "$TRASH/$1.qemu.pid" ] && kill -0 "$(cat "$TRASH/$1.qemu.p
 # qemu_wait NAME 'fixed string' SECONDS: until the console shows it.
 # On a timeout (or QEMU gone) the console is printed and it fails.
 qemu_wait() {
-	i=0
-	while [ $i -lt $(($3 * 5)) ]; do
-		grep -qF -- "$2" "$TRASH/$1.console" && return 0
-		qemu_running "$1" || break
-		sleep 0.2
-		i=$((i + 1))
-	done
-	echo "# waited $3 s for \"$2\" on the console of $1; QEMU: $(cat "$TRASH/$1.qemu.log")"
+	wait_for "\"$2\" on the console of $1" "$3" qemu_shows "$1" "$2"
+}
+# 0 once the console shows the string; 125 when QEMU is gone.
+qemu_shows() {
+	grep -qF -- "$2" "$TRASH/$1.console" && return 0
+	rc=1
+	if ! qemu_running "$1"; then
+		echo "QEMU $1 is gone: $(cat "$TRASH/$1.qemu.log")"
+		rc=125
+	fi
+	echo "the console of $1:"
 	cat "$TRASH/$1.console"
-	return 1
+	return "$rc"
 }
 
 # qemu_exit NAME SECONDS ['fixed string']: until QEMU ends by itself
 # (the guest rebooted); fails at once when the console shows the string.
 qemu_exit() {
-	i=0
-	while qemu_running "$1"; do
-		i=$((i + 1))
-		if [ $i -gt $(($2 * 5)) ] ||
-			{ [ -n "${3:-}" ] && grep -qF -- "$3" "$TRASH/$1.console"; }; then
-			echo "# QEMU $1 still running after $((i / 5)) s"
-			cat "$TRASH/$1.console"
-			qemu_stop "$1"
-			return 1
-		fi
-		sleep 0.2
-	done
+	if ! wait_for "QEMU $1 to exit by itself" "$2" qemu_ended "$1" "${3:-}"; then
+		qemu_stop "$1"
+		return 1
+	fi
 	rm -f "$TRASH/$1.qemu.pid"
+}
+# 0 once QEMU has exited; 125 when the console shows the string.
+qemu_ended() {
+	qemu_running "$1" || return 0
+	echo "the console of $1:"
+	cat "$TRASH/$1.console"
+	if [ -n "$2" ] && grep -qF -- "$2" "$TRASH/$1.console"; then
+		echo "the console shows \"$2\""
+		return 125
+	fi
+	return 1
 }

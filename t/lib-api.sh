@@ -29,8 +29,11 @@ body() {
 	sed 's/^[0-9]* //' "$1"
 }
 
-# jget FILE FILTER: jq -r FILTER on the body of an api reply file.
+# jget FILE FILTER: jq -r FILTER on the body of an api reply file.  A
+# missing or empty file is an error, not an empty answer (which a
+# "! jget ... | grep" would take for a pass).
 jget() {
+	[ -s "$1" ] || { echo "jget: no reply in \"$1\"" >&2; return 1; }
 	body "$1" | jq -r "$2"
 }
 

@@ -144,16 +144,15 @@ tftpd_start() {
 }
 
 # Until the server answers (a not-found counts as an answer).
-tftp_wait() {
-	i=0
-	while [ $i -lt 50 ]; do
-		out=$(ip netns exec "$NS_C" "$PBTFTP" "$1" get .pb-probe 2>/dev/null)
-		case $out in "not served"*) return 0 ;; esac
-		i=$((i + 1))
-		sleep 0.1
-	done
-	echo "TFTP server $1 did not answer" >&2
+tftp_probe() {
+	out=$(ip netns exec "$NS_C" "$PBTFTP" "$1" get .pb-probe 2>"$TRASH/.probe-err")
+	case $out in "not served"*) return 0 ;; esac
+	printf '%s\n' "$out"
+	cat "$TRASH/.probe-err"
 	return 1
+}
+tftp_wait() {
+	wait_for "the TFTP server on $1 to answer" 60 tftp_probe "$1" >&2
 }
 
 # client N SERVER_IP ARGS...: pb-tftp from client N.

@@ -14,20 +14,24 @@ run_start() {
 	setsid make -s -C "$PB_TOP" run STATE="$state" PORT="$port" BUILD="$PB_BUILD" \
 		>>"$TRASH/run.out" 2>&1 </dev/null &
 	echo $! >"$TRASH/run.pid"
-	i=0
-	until grep -q "Press Ctrl-C" "$TRASH/run.out"; do
-		i=$((i + 1))
-		[ "$i" -lt 1200 ] && kill -0 "$(cat "$TRASH/run.pid")" 2>/dev/null || return 1
-		sleep 0.1
-	done
+	wait_for "make run to print \"Press Ctrl-C\"" 120 run_ready
+}
+
+# make run is up; 125 (wait_for gives up at once) when it has exited.
+run_ready() {
+	grep -q "Press Ctrl-C" "$TRASH/run.out" && return 0
+	tail -n 5 "$TRASH/run.out"
+	kill -0 "$(cat "$TRASH/run.pid")" 2>/dev/null || { echo "make run exited"; return 125; }
+	return 1
 }
 
 run_stop() {
 	kill -INT "-$(cat "$TRASH/run.pid")"
-	i=0
-	while kill -0 "$(cat "$TRASH/run.pid")" 2>/dev/null; do
-		i=$((i + 1)); [ "$i" -lt 300 ] || return 1; sleep 0.1
-	done
+	wait_for "make run to exit after Ctrl-C" 60 run_gone
+}
+
+run_gone() {
+	! kill -0 "$(cat "$TRASH/run.pid")" 2>/dev/null
 }
 
 # The operator token make run printed.

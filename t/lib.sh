@@ -140,18 +140,57 @@ api_start() {
 	export PB_URL
 }
 
-# until_ok CMD...: retry CMD for up to 5 s (a NOTIFY takes milliseconds).
-until_ok() {
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || return 1
-		sleep 0.05
+# wait_for DESC SECONDS CMD...: run CMD until it succeeds, for up to
+# SECONDS of wall-clock time.  Waits are bounded by time, not by a
+# number of tries: on a loaded machine each try is slower, and a count
+# that is ample when idle gave up early there (issue 9).  Pick SECONDS
+# for what is awaited, generously (a NOTIFY takes milliseconds; 60 s
+# costs nothing when it arrives).  CMD's output is kept; on success the
+# last try's output is passed on, on giving up it is shown with DESC.
+# CMD exits 125 to say it can never succeed (what would do it is gone):
+# then wait_for gives up at once.
+wait_for() {
+	wf_desc=$1 wf_secs=$2
+	shift 2
+	wf_out=$(mktemp "$TRASH/.wait.XXXXXX") || return 1
+	wf_start=$(date +%s)
+	while :; do
+		wf_rc=0
+		"$@" >"$wf_out" 2>&1 || wf_rc=$?
+		[ "$wf_rc" -ne 0 ] || break
+		wf_now=$(date +%s)
+		if [ "$wf_rc" -eq 125 ] || [ $((wf_now - wf_start)) -ge "$wf_secs" ]; then
+			echo "# gave up after $((wf_now - wf_start))s waiting for $wf_desc"
+			echo "# the command: $*"
+			echo "# its last output:"
+			sed 's/^/#   /' "$wf_out"
+			rm -f "$wf_out"
+			return 1
+		fi >&2
+		sleep 0.1
 	done
+	cat "$wf_out"
+	rm -f "$wf_out"
 }
 
-# has FILE PATTERN: FILE exists and holds PATTERN.
-has() { grep -q "$2" "$1" 2>/dev/null; }
+# until_ok CMD...: wait_for with a 60 s bound, for a condition CMD
+# names itself (has FILE PATTERN, test -d DIR).
+until_ok() {
+	wait_for "$*" 60 "$@"
+}
+
+# has FILE PATTERN: FILE exists and holds PATTERN.  When it does not,
+# the end of FILE goes to stderr, for wait_for to show on giving up.
+has() {
+	grep -q -- "$2" "$1" 2>/dev/null && return 0
+	if [ -e "$1" ]; then
+		echo "no line of $1 matches $2; its last lines:" >&2
+		tail -n 5 -- "$1" >&2
+	else
+		echo "$1 does not exist" >&2
+	fi
+	return 1
+}
 
 db_psql() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -d "$PUREBOOT_DB" "$@"

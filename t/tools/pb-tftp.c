@@ -5,9 +5,11 @@
  *   pb-tftp [-b BIND_IP] [-p PORT] [-o DIR] SERVER replay MODEL SERIAL
  *
  * get: one read request; -t asks for tsize, -B for a block size, -a
- * aborts right after the OACK and asks again (as a Pi 4 does).  Prints
- * "<size>" or "not served: <server message>"; exit 0 served, 1 not
- * served, 3 transport error (timeout, bad packet, tsize mismatch).
+ * aborts right after the OACK and asks again (as a Pi 4 does), first
+ * printing "aborted after the OACK: tsize <n>".  Prints "<size>" or
+ * "not served: <server message>"; exit 0 served, 1 not served, 3
+ * transport error (timeout, bad packet, tsize mismatch, or with -a data
+ * where the OACK to abort should be).
  *
  * replay: the request sequence of a Raspberry Pi model (lib/boot/pibootseq.c)
  * with that model's transfer habits: Pi 3 ROM plain 512-byte blocks, Pi
@@ -265,6 +267,14 @@ fetch1(const struct client *c, const char *file, int tsize, int blksize,
 			unsigned blk = (unsigned)pkt[2] << 8 | pkt[3];
 			size_t dl = (size_t)n - 4;
 
+			if (abort_oack) {
+				/* A Pi gets an OACK to abort or sees a
+				 * server it does not expect. */
+				fprintf(stderr, "pb-tftp: %s: data instead of "
+				    "the OACK to abort\n", file);
+				goto out;
+			}
+
 			if (blk != (expect & 0xffff)) {
 				send_ack(s, &tid, blk);	/* duplicate */
 				continue;
@@ -409,6 +419,7 @@ main(int argc, char **argv)
 				printf("not served: %s\n", x.errmsg);
 				return 1;
 			}
+			printf("aborted after the OACK: tsize %zu\n", x.len);
 		}
 		if (fetch1(&c, argv[2], tsize, c.blksize, 0, &x) == -1)
 			return 3;
