@@ -83,16 +83,37 @@ stack_pid_alive() {
 	return 1
 }
 
-# Stop the process of a pid file: TERM, up to 5 s for it to go, then
+# Stop the process of a pid file: TERM, up to 10 s for it to go, then
 # KILL, so that a stop (Ctrl-C of make run) never leaves it behind.
 stack_pid_stop() {
 	stack_pid_alive "$1" 2>/dev/null || return 0
 	pid=$(cat "$1")
 	kill "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	start=$(date +%s)
+	while kill -0 "$pid" 2>/dev/null && [ $(($(date +%s) - start)) -lt 10 ]; do sleep 0.05; done
 	kill -9 "$pid" 2>/dev/null || true
 	rm -f "$1"
+}
+
+# stack_wait SECONDS DESC PIDFILE CMD...: poll CMD every 0.05 s until it
+# succeeds; fail when the process of PIDFILE is gone or SECONDS of wall
+# time have passed (bounded by time, not tries: a loaded machine makes
+# each try slower), saying what was awaited.
+stack_wait() {
+	sw_secs=$1 sw_desc=$2 sw_pidf=$3
+	shift 3
+	sw_start=$(date +%s)
+	until "$@"; do
+		if ! kill -0 "$(cat "$sw_pidf" 2>/dev/null)" 2>/dev/null; then
+			echo "pureboot: gave up waiting for $sw_desc: the process exited" >&2
+			return 1
+		fi
+		if [ $(($(date +%s) - sw_start)) -ge "$sw_secs" ]; then
+			echo "pureboot: gave up after ${sw_secs}s waiting for $sw_desc" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 stack_port_free() {
@@ -148,16 +169,12 @@ stack_api_start() {
 		-d "$(stack_conninfo)" -w "${PB_WORKERS:-4}" \
 		>>"$PB_STATE/log/api.log" 2>&1 &
 	echo $! >"$PB_STATE/api.pid"
-	i=0
-	while [ ! -S "$PB_STATE/sock/api.sock" ]; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$(cat "$PB_STATE/api.pid")" 2>/dev/null; then
-			tail -n 20 "$PB_STATE/log/api.log" >&2
-			stack_die "pureboot-api did not start"
-			return 1
-		fi
-		sleep 0.05
-	done
+	if ! stack_wait 60 "the API socket $PB_STATE/sock/api.sock" \
+		"$PB_STATE/api.pid" test -S "$PB_STATE/sock/api.sock"; then
+		tail -n 20 "$PB_STATE/log/api.log" >&2
+		stack_die "pureboot-api did not start"
+		return 1
+	fi
 }
 
 stack_api_stop() {
@@ -200,8 +217,8 @@ stack_nginx_stop() {
 	stack_pid_alive "$PB_STATE/nginx/nginx.pid" 2>/dev/null || return 0
 	pid=$(cat "$PB_STATE/nginx/nginx.pid")
 	kill -TERM "$pid" 2>/dev/null || true
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	start=$(date +%s)
+	while kill -0 "$pid" 2>/dev/null && [ $(($(date +%s) - start)) -lt 10 ]; do sleep 0.05; done
 }
 
 stack_tftp_root() {
@@ -242,16 +259,12 @@ stack_hook_start() {
 	"$@" "$hook" -d "$(stack_conninfo)" -r "$root" watch \
 		>>"$PB_STATE/log/hook.log" 2>&1 &
 	echo $! >"$PB_STATE/hook.pid"
-	i=0
-	until grep -q "reconcile: " "$PB_STATE/log/hook.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 "$(cat "$PB_STATE/hook.pid")" 2>/dev/null; then
-			tail -n 20 "$PB_STATE/log/hook.log" >&2
-			stack_die "pureboot-tftp-hook did not start"
-			return 1
-		fi
-		sleep 0.05
-	done
+	if ! stack_wait 120 "the hook's first \"reconcile: \" line in $PB_STATE/log/hook.log" \
+		"$PB_STATE/hook.pid" grep -q "reconcile: " "$PB_STATE/log/hook.log"; then
+		tail -n 20 "$PB_STATE/log/hook.log" >&2
+		stack_die "pureboot-tftp-hook did not start"
+		return 1
+	fi
 }
 
 stack_hook_stop() {
@@ -291,19 +304,19 @@ stack_dnsmasq_start() {
 		--dhcp-script="$PB_STATE/dhcp-script" --pid-file= \
 		--log-facility="$PB_STATE/log/dnsmasq.log" >>"$PB_STATE/log/dnsmasq.log" 2>&1 &
 	echo $! >"$PB_STATE/dnsmasq.pid"
-	i=0
-	until [ -n "$(ss -Hlun "src $PB_TFTP_ADDR:69" 2>/dev/null)" ]; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$(cat "$PB_STATE/dnsmasq.pid")" 2>/dev/null; then
-			# Not fatal: the API and the tree work without it.
-			tail -n 3 "$PB_STATE/log/dnsmasq.log" >&2
-			echo "pureboot: note: dnsmasq did not start, no TFTP (another TFTP server on port 69? Debian's tftpd-hpa service: systemctl disable --now tftpd-hpa)" >&2
-			kill "$(cat "$PB_STATE/dnsmasq.pid")" 2>/dev/null || true
-			rm -f "$PB_STATE/dnsmasq.pid"
-			return 0
-		fi
-		sleep 0.05
-	done
+	if ! stack_wait 30 "dnsmasq's TFTP socket on $PB_TFTP_ADDR:69" \
+		"$PB_STATE/dnsmasq.pid" stack_tftp_listening; then
+		# Not fatal: the API and the tree work without it.
+		tail -n 3 "$PB_STATE/log/dnsmasq.log" >&2
+		echo "pureboot: note: dnsmasq did not start, no TFTP (another TFTP server on port 69? Debian's tftpd-hpa service: systemctl disable --now tftpd-hpa)" >&2
+		kill "$(cat "$PB_STATE/dnsmasq.pid")" 2>/dev/null || true
+		rm -f "$PB_STATE/dnsmasq.pid"
+		return 0
+	fi
+}
+
+stack_tftp_listening() {
+	[ -n "$(ss -Hlun "src $PB_TFTP_ADDR:69" 2>/dev/null)" ]
 }
 
 stack_dnsmasq_stop() {

@@ -7,7 +7,7 @@
 # the built t/tools/pb-listen.
 . "${0%/*}/lib.sh"
 db_start
-PB_TEST_CONNINFO=$PB_DB
+PB_TEST_CONNINFO=$PUREBOOT_DB
 PB_LISTEN=$PB_BUILD/pb-listen
 set -eu
 

@@ -12,7 +12,7 @@ root=$TRASH/tftp
 # environment, as conf/dnsmasq/ documents.
 cat >"$TRASH/dhcp-script" <<EOF
 #!/bin/sh
-PUREBOOT_DB='$PB_DB' PUREBOOT_TFTP_ROOT='$root' exec '$HOOK' "\$@" 2>>'$TRASH/script.log'
+PUREBOOT_DB='$PUREBOOT_DB' PUREBOOT_TFTP_ROOT='$root' exec '$HOOK' "\$@" 2>>'$TRASH/script.log'
 EOF
 chmod 0755 "$TRASH/dhcp-script"
 
@@ -73,7 +73,7 @@ test_expect_success 'a malformed environment or arguments never fail and write n
 	before=$(db_count node_events) &&
 	"$HOOK" add "not a mac" 10.0.0.1 && "$HOOK" add && "$HOOK" tftp &&
 	"$HOOK" tftp 12x 10.0.0.1 /x && "$HOOK" tftp 1 "1.2.3.4; rm" /x &&
-	DNSMASQ_VENDOR_CLASS="$(printf "\001\002evil\n\033[2J")" PUREBOOT_DB="$PB_DB" \
+	DNSMASQ_VENDOR_CLASS="$(printf "\001\002evil\n\033[2J")" PUREBOOT_DB="$PUREBOOT_DB" \
 		"$HOOK" add dc:a6:32:01:02:03 10.66.3.11 "bad host name" &&
 	PUREBOOT_DB="host=/nonexistent" "$HOOK" old dc:a6:32:01:02:03 10.66.3.11 &&
 	"$HOOK" arp-add dc:a6:32:01:02:03 10.66.3.11 && "$HOOK" init &&
@@ -85,7 +85,7 @@ test_expect_success 'a malformed environment or arguments never fail and write n
 
 test_expect_success 'an unknown MAC writes nothing' '
 	before=$(db_count node_events) &&
-	PUREBOOT_DB="$PB_DB" "$HOOK" add dc:a6:32:99:99:99 10.66.3.12 &&
+	PUREBOOT_DB="$PUREBOOT_DB" "$HOOK" add dc:a6:32:99:99:99 10.66.3.12 &&
 	test "$(db_count node_events)" = "$before"
 '
 

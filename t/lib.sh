@@ -100,12 +100,14 @@ trap 'test_run_atexit' EXIT
 trap 'exit 130' INT TERM
 
 # A free TCP port on 127.0.0.1, picked at random so parallel test files
-# do not collide.
+# do not collide, and below the kernel's ephemeral range (32768 and up
+# by default), where any outgoing connection may hold it without
+# listening.  Racy by nature: api_start retries when nginx cannot bind.
 free_port() {
 	i=0
 	while [ $i -lt 50 ]; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		[ -n "$(ss -Hltn "sport = :$p")" ] || { echo "$p"; return 0; }
+		p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % 22000))
+		[ -n "$(ss -Htan "sport = :$p")" ] || { echo "$p"; return 0; }
 		i=$((i + 1))
 	done
 	return 1
@@ -122,20 +124,23 @@ db_start() {
 		echo "Bail out! PostgreSQL did not start"
 		exit 1
 	fi
-	PUREBOOT_DB=$(stack_conninfo) PB_DB=$(stack_conninfo)	# PB_DB: old name, until the hook tests move
-	export PUREBOOT_DB PB_DB
+	PUREBOOT_DB=$(stack_conninfo)
+	export PUREBOOT_DB
 }
 
 # PostgreSQL, pureboot-api and nginx.
 api_start() {
 	db_start
-	PB_PORT=$(free_port) || { echo "Bail out! no free port"; exit 1; }
 	PB_WORKERS=${PB_WORKERS:-2}
-	export PB_PORT PB_WORKERS
-	if ! { stack_api_start && stack_nginx_start; }; then
-		echo "Bail out! the API stack did not start"
-		exit 1
-	fi
+	export PB_WORKERS
+	stack_api_start || { echo "Bail out! the API did not start"; exit 1; }
+	# Another process may take the port between free_port and nginx's
+	# bind: try a few.
+	n=0
+	until PB_PORT=$(free_port) && export PB_PORT && stack_nginx_start; do
+		n=$((n + 1))
+		[ $n -lt 5 ] || { echo "Bail out! nginx did not start (5 ports tried)"; exit 1; }
+	done
 	PB_URL=http://127.0.0.1:$PB_PORT
 	export PB_URL
 }
