@@ -37,7 +37,7 @@ enum pb_boot_mode {
 
 struct pb_cmdline_in {
 	enum pb_boot_mode mode;
-	const char *server;		/* settings.server_url */
+	const char *server;		/* settings.server_url (pb_url_parse) */
 	const char *state;		/* node state; NULL at the root */
 	const struct pb_serial *serial;	/* NULL at the root */
 	const struct pb_uuid *node_id;	/* NULL at the root */
@@ -57,7 +57,6 @@ const char *pb_boot_mode_name(enum pb_boot_mode m);
 
 /* The strict checks, exported for the hook and the tests. */
 int pb_check_filename(const char *what, const char *v, struct pb_err *e);
-int pb_check_url(const char *what, const char *v, struct pb_err *e);
 int pb_check_host(const char *what, const char *v, struct pb_err *e);
 int pb_check_abspath(const char *what, const char *v, struct pb_err *e);
 

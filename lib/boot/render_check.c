@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "boot/render.h"
+#include "core/chars.h"
 
-#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 #define Q(buf, s) (pb_quote((buf), sizeof(buf), (s), 60), (buf))
 
 /* A relative file name in the TFTP tree: "kernel8.img",
@@ -19,36 +19,11 @@ pb_check_filename(const char *what, const char *v, struct pb_err *e)
 	if (v == NULL || (n = strlen(v)) == 0 || n > 128)
 		return pb_fail(e, "%s \"%s\" must be 1 to 128 characters", what,
 		    Q(q, v ? v : ""));
-	if (strspn(v, ALNUM "._-/") != n || v[0] == '.' || v[0] == '/' ||
+	if (strspn(v, PB_ALNUM "._-/") != n || v[0] == '.' || v[0] == '/' ||
 	    v[n - 1] == '/' || strstr(v, "..") != NULL ||
 	    strstr(v, "//") != NULL || strstr(v, "/.") != NULL)
 		return pb_fail(e, "%s \"%s\" is not a plain relative file name "
 		    "(A-Z a-z 0-9 . _ - /, no \"..\")", what, Q(q, v));
-	return 0;
-}
-
-/* As the settings table allows: http(s)://host[:port][/path]. */
-int
-pb_check_url(const char *what, const char *v, struct pb_err *e)
-{
-	char q[128];
-	const char *rest;
-	size_t n;
-
-	if (v == NULL)
-		return pb_fail(e, "%s is missing", what);
-	n = strlen(v);
-	if (strncmp(v, "http://", 7) == 0)
-		rest = v + 7;
-	else if (strncmp(v, "https://", 8) == 0)
-		rest = v + 8;
-	else
-		return pb_fail(e, "%s \"%s\" is not an http or https URL", what,
-		    Q(q, v));
-	if (n > 200 || *rest == '\0' || *rest == '/' ||
-	    strspn(rest, ALNUM ".:[]-/_~") != strlen(rest))
-		return pb_fail(e, "%s \"%s\" may hold only A-Z a-z 0-9 . : [ ] "
-		    "- / _ ~ after the scheme", what, Q(q, v));
 	return 0;
 }
 
@@ -62,7 +37,7 @@ pb_check_host(const char *what, const char *v, struct pb_err *e)
 	if (v == NULL || (n = strlen(v)) == 0 || n > 253)
 		return pb_fail(e, "%s \"%s\" must be 1 to 253 characters", what,
 		    Q(q, v ? v : ""));
-	if (strspn(v, ALNUM ".:-") != n || v[0] == '-' || v[0] == '.')
+	if (strspn(v, PB_ALNUM ".:-") != n || v[0] == '-' || v[0] == '.')
 		return pb_fail(e, "%s \"%s\" is not a host name or an IP "
 		    "address", what, Q(q, v));
 	return 0;
@@ -78,7 +53,7 @@ pb_check_abspath(const char *what, const char *v, struct pb_err *e)
 	if (v == NULL || (n = strlen(v)) == 0 || n > 200)
 		return pb_fail(e, "%s \"%s\" must be 1 to 200 characters", what,
 		    Q(q, v ? v : ""));
-	if (v[0] != '/' || strspn(v, ALNUM "._-/") != n ||
+	if (v[0] != '/' || strspn(v, PB_ALNUM "._-/") != n ||
 	    strstr(v, "/..") != NULL || strstr(v, "//") != NULL ||
 	    (n > 1 && v[n - 1] == '/'))
 		return pb_fail(e, "%s \"%s\" is not an absolute path of "

@@ -3,13 +3,15 @@
 
 #include <sodium.h>
 
+#include "core/chars.h"
 #include "core/ident.h"
+#include "core/url.h"
 #include "wf/wf_rules.h"
 
-#define LOWER "abcdefghijklmnopqrstuvwxyz"
-#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#define DIGIT "0123456789"
-#define HEXCH DIGIT "abcdefABCDEF"
+#define LOWER PB_LOWER
+#define UPPER PB_UPPER
+#define DIGIT PB_DIGIT
+#define HEXCH PB_HEXDIGIT
 
 /* What may follow the host of a URL.  No '$' (shell), ';' '!' '*' '('
  * ')' (shell and cmdline), no quotes, no whitespace. */
@@ -20,41 +22,11 @@ const char *const wf_builtin_vars[] = {
 	"serial", "mac", "hostname", "node_id", "server", NULL
 };
 
-/* The first byte of s outside set, described for a message: whitespace
- * and quotes by name, the rest shown; NULL when there is none. */
-static const char *
-bad_char(const char *s, const char *set, char buf[32])
-{
-	unsigned char c;
-	size_t i = strspn(s, set);
-
-	if (s[i] == '\0')
-		return NULL;
-	c = (unsigned char)s[i];
-	if (c == ' ' || c == '\t')
-		return "whitespace";
-	if (c == '"' || c == '\'' || c == '`')
-		return "a quote";
-	if (c < 0x20 || c == 0x7f)
-		snprintf(buf, 32, "control byte 0x%02x", c);
-	else if (c >= 0x80)
-		snprintf(buf, 32, "non-ASCII byte 0x%02x", c);
-	else
-		snprintf(buf, 32, "'%c'", c);
-	return buf;
-}
-
-static int
-ishex(char c)
-{
-	return c != '\0' && strchr(HEXCH, c) != NULL;
-}
-
 static int
 only(const char *s, const char *set, const char *what, struct pb_err *e)
 {
 	char buf[32];
-	const char *b = bad_char(s, set, buf);
+	const char *b = pb_bad_char(s, set, buf);
 
 	if (b != NULL)
 		return pb_fail(e, "contains %s, which is not allowed in %s", b,
@@ -96,41 +68,12 @@ wf_check_name(const char *s, struct pb_err *e)
 	return 0;
 }
 
-static int
-check_dnsname(const char *h, size_t n, struct pb_err *e)
-{
-	size_t i = 0, lab;
-
-	if (n == 0 || n > 253)
-		return pb_fail(e, "has a host name that is empty or longer "
-		    "than 253 characters");
-	while (i < n) {
-		lab = strspn(h + i, LOWER UPPER DIGIT "-");
-		if (lab > n - i)
-			lab = n - i;
-		if (lab == 0 || lab > 63 || h[i] == '-' || h[i + lab - 1] == '-')
-			return pb_fail(e, "has a host name that is not "
-			    "dot-separated labels of letters, digits and '-'");
-		i += lab;
-		if (i < n && h[i] != '.')
-			return pb_fail(e, "has a host name that is not "
-			    "dot-separated labels of letters, digits and '-'");
-		if (i < n)
-			i++;
-		if (i == n && h[n - 1] == '.')
-			return pb_fail(e, "has a host name ending in '.'");
-	}
-	return 0;
-}
-
 int
 wf_check_url(const char *s, struct pb_err *e)
 {
+	struct pb_url u;
 	const char *host, *end, *p;
-	char v6[64];
-	struct pb_ip ip;
 	size_t n = strlen(s);
-	long port;
 
 	if (n > WF_MAX_URL)
 		return pb_fail(e, "is longer than %d characters", WF_MAX_URL);
@@ -142,41 +85,17 @@ wf_check_url(const char *s, struct pb_err *e)
 		return pb_fail(e, "is not an http:// or https:// URL");
 	if (only(host, URL_REST "[]", "a URL", e) == -1)
 		return -1;
-	if (*host == '[') {
-		end = strchr(host, ']');
-		if (end == NULL || (size_t)(end - host - 1) >= sizeof(v6))
-			return pb_fail(e, "has an unterminated [IPv6] host");
-		memcpy(v6, host + 1, (size_t)(end - host - 1));
-		v6[end - host - 1] = '\0';
-		if (pb_ip_parse(&ip, v6, NULL) == -1 || strchr(v6, ':') == NULL)
-			return pb_fail(e, "has an invalid [IPv6] host");
-		end++;
-	} else {
-		end = host + strcspn(host, ":/?#");
-		if (end == host)
-			return pb_fail(e, "has no host");
-		if (strcspn(host, "@") < (size_t)(end - host))
-			return pb_fail(e, "has user information before the "
-			    "host");
-		if (check_dnsname(host, (size_t)(end - host), e) == -1)
-			return -1;
-	}
-	if (*end == ':') {
-		p = end + 1;
-		port = 0;
-		while (*p >= '0' && *p <= '9' && port <= 65535)
-			port = port * 10 + (*p++ - '0');
-		if (p == end + 1 || port < 1 || port > 65535)
-			return pb_fail(e, "has a port that is not 1 to 65535");
-		end = p;
-	}
+	/* The host and port as the server URL has them (lib/core/url.c);
+	 * only the path and query after them are a workflow's own. */
+	if (pb_url_authority(host, &u, &end, e) == -1)
+		return -1;
 	if (*end != '\0' && *end != '/' && *end != '?')
 		return pb_fail(e, "has something other than a path after the "
 		    "host");
 	if (strchr(end, '[') != NULL || strchr(end, ']') != NULL)
 		return pb_fail(e, "contains '[' or ']' after the host");
 	for (p = end; (p = strchr(p, '%')) != NULL; p++)
-		if (!ishex(p[1]) || !ishex(p[2]))
+		if (pb_hexval(p[1]) < 0 || pb_hexval(p[2]) < 0)
 			return pb_fail(e, "has a '%%' that is not followed by "
 			    "two hex digits");
 	return 0;
@@ -227,7 +146,7 @@ wf_check_host(const char *s, struct pb_err *e)
 		return pb_fail(e, "is not a valid IP address");
 	if (strspn(s, DIGIT ".") == strlen(s))
 		return pb_fail(e, "is not a valid IPv4 address");
-	return check_dnsname(s, strlen(s), e);
+	return pb_dnsname_check(s, strlen(s), e);
 }
 
 int
