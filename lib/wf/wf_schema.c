@@ -103,26 +103,6 @@ static const struct field *const step_fields[] = { f_enable_ssh,
 	f_set_hostname, f_ssh_keys, f_cloud_init, f_none, f_script,
 	f_packages };
 
-void
-wf_diag_add(struct pb_wf_diag *d, int line, int col, const char *key,
-    const char *fmt, ...)
-{
-	struct pb_wf_error *w;
-	va_list ap;
-
-	if (d->n == PB_WF_MAX_ERRORS) {
-		d->dropped++;
-		return;
-	}
-	w = &d->e[d->n++];
-	w->line = line;
-	w->col = col;
-	snprintf(w->key, sizeof(w->key), "%s", key);
-	va_start(ap, fmt);
-	vsnprintf(w->reason, sizeof(w->reason), fmt, ap);
-	va_end(ap);
-}
-
 /* a + sep + b into out, cut to fit: key paths only label messages. */
 static void
 join(char *out, size_t sz, const char *a, const char *sep, const char *b)
