@@ -58,20 +58,6 @@ check_word(const char *what, const char *v, const char *set, struct pb_err *e)
 	return 0;
 }
 
-/* Mount options: "vers=3,tcp". */
-static int
-check_nfs_options(const char *v, struct pb_err *e)
-{
-	char q[64];
-
-	if (v == NULL || *v == '\0' || strspn(v, PB_ALNUM "._:/=,@+-") != strlen(v) ||
-	    strlen(v) > 128)
-		return pb_fail(e, "cmdline.txt: nfs_options \"%s\" is not 1 to "
-		    "128 of A-Z a-z 0-9 . _ : / = , @ + -",
-		    (pb_quote(q, sizeof(q), v ? v : "", 40), q));
-	return 0;
-}
-
 ssize_t
 pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
     struct pb_err *e)
@@ -109,7 +95,8 @@ pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
 	if (in->mode == PB_MODE_NFS &&
 	    (pb_check_host("cmdline.txt: nfs_server", in->nfs_server, e) == -1 ||
 	    pb_check_abspath("cmdline.txt: nfs_path", in->nfs_path, e) == -1 ||
-	    check_nfs_options(in->nfs_options, e) == -1))
+	    pb_check_cmdword("cmdline.txt: nfs_options", in->nfs_options,
+	    e) == -1))
 		return -1;
 
 	/* serial0 is rewritten by the firmware to the UART that

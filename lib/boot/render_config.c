@@ -69,14 +69,14 @@ pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
 	if (check_comment(in->what, e) == -1)
 		return -1;
 	if (in->initramfs != NULL &&
-	    pb_check_filename("config.txt: initramfs", in->initramfs, e) == -1)
+	    pb_check_relpath("config.txt: initramfs", in->initramfs, e) == -1)
 		return -1;
 	for (i = 0; i < in->nsections; i++) {
 		s = &in->sections[i];
 		if (check_filter(s->filter, e) == -1 ||
-		    pb_check_filename("config.txt: kernel", s->kernel, e) == -1 ||
+		    pb_check_relpath("config.txt: kernel", s->kernel, e) == -1 ||
 		    (s->dtb != NULL &&
-		    pb_check_filename("config.txt: device_tree", s->dtb, e) == -1))
+		    pb_check_relpath("config.txt: device_tree", s->dtb, e) == -1))
 			return -1;
 	}
 

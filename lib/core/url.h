@@ -34,18 +34,21 @@ struct pb_url {
 	char s[PB_URL_MAX + 1];		/* the URL as given */
 };
 
-/* Reasons read: server_url "VALUE" is longer than 200 bytes. */
+/* Refusals read: server_url "VALUE" is longer than 200 bytes. */
 int pb_url_parse(struct pb_url *out, const char *in, struct pb_err *e);
 /* pb_url_parse for a caller that only needs the verdict. */
 int pb_server_url_check(const char *in, struct pb_err *e);
 
-/* The host[:port] at the start of s, which stops at '/', '?', '#' or
- * the end; *end is set there.  host and port of out are filled in.
- * Shared with the workflow URL check, so its reasons are fragments
- * that read after a quoted value: "has a port that is not 1 to 65535". */
-int pb_url_authority(const char *s, struct pb_url *out, const char **end,
-    struct pb_err *e);
-/* h[0..n) as dot-separated RFC 1123 labels; a fragment reason. */
-int pb_dnsname_check(const char *h, size_t n, struct pb_err *e);
+/* The host[:port] at s, inside url (just past its "scheme://"); it
+ * stops at '/', '?', '#' or the end, and *end is set there.  Fills in
+ * host and port of out.  Shared with the workflow URL check.  Refusals
+ * read WHAT "URL" REASON (pb_refuse):
+ *	server_url "http://a:0" has a port that is not 1 to 65535 */
+int pb_url_authority(const char *what, const char *url, const char *s,
+    struct pb_url *out, const char **end, struct pb_err *e);
+/* h[0..n), a part of v, as dot-separated RFC 1123 labels; refusals
+ * read WHAT "V" REASON. */
+int pb_dnsname_check(const char *what, const char *v, const char *h,
+    size_t n, struct pb_err *e);
 
 #endif
