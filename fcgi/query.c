@@ -1,19 +1,8 @@
 /* query.c: strict query-string decoding (pure). */
 #include <string.h>
 
+#include "core/chars.h"
 #include "query.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode s[0..n) into out; what names the value in the reason. */
 static int
@@ -31,8 +20,8 @@ decode(const char *s, size_t n, char *out, size_t outsz, const char *what,
 		else if (c == '%') {
 			if (i + 2 >= n)
 				return pb_fail(e, "query: %s: bad %%-escape", what);
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = pb_hexval(s[i + 1]);
+			lo = pb_hexval(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return pb_fail(e, "query: %s: bad %%-escape", what);
 			c = (char)(hi << 4 | lo);

@@ -186,6 +186,7 @@ CREATE TABLE pureboot.settings (
 	            CHECK (key IN ('server_url', 'auto_register', 'discovery')),
 	value       text NOT NULL,
 	CONSTRAINT settings_value_check CHECK (CASE key
+		-- Replaced by sql/021-server-url.sql (lib/core/url.c's rule).
 		WHEN 'server_url' THEN
 			value ~ '^https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?$'
 		WHEN 'auto_register' THEN value IN ('on', 'off')

@@ -5,6 +5,7 @@
 
 #include "hook.h"
 #include "boot/render.h"
+#include "core/url.h"
 
 /* Columns in the order of struct node_row. */
 #define NODE_SQL \
@@ -65,7 +66,7 @@ db_settings(PGconn *db, struct env *env, struct pb_err *e)
 		if (strcmp(k, "server_url") == 0) {
 			struct pb_err ue;
 
-			if (pb_check_url("settings: server_url", v, &ue) == -1)
+			if (pb_server_url_check(v, &ue) == -1)
 				hook_log("%s: nodes are not rendered until it is "
 				    "fixed", ue.msg);
 			else

@@ -1,6 +1,5 @@
 /* pimodel.c: the Raspberry Pi model boot table (pure). */
 #include <stddef.h>
-#include <strings.h>
 #include <string.h>
 
 #include "boot/pimodel.h"
@@ -53,17 +52,75 @@ pb_pimodel(enum pb_model m)
 	return (unsigned)m < PB_NMODELS ? &table[m] : NULL;
 }
 
+/* Up to 8 names per model: bootcode, start, fixup, probe, kernel and
+ * the DTBs; the n-th candidate name of model m, NULL if none. */
+static const char *
+candidate(const struct pb_pimodel *pm, unsigned kinds, size_t n)
+{
+	const char *fw[4], *const *d;
+	size_t k = 0, i;
+
+	fw[0] = pm->bootcode ? PB_PI_BOOTCODE : NULL;
+	fw[1] = pm->start_elf;
+	fw[2] = pm->fixup_dat;
+	fw[3] = pm->probe;
+	if (kinds & PB_PIFILE_FIRMWARE)
+		for (i = 0; i < 4; i++)
+			if (fw[i] != NULL && k++ == n)
+				return fw[i];
+	if ((kinds & PB_PIFILE_KERNEL) && k++ == n)
+		return pm->kernel;
+	if (kinds & PB_PIFILE_DTB) {
+		for (d = pm->dtbs; *d != NULL; d++)
+			if (k++ == n)
+				return *d;
+		if (k++ == n)
+			return pm->fw_dtb;
+	}
+	return NULL;
+}
+
+/* Was name given by an earlier candidate than (m, n)? */
+static int
+seen(unsigned kinds, size_t m, size_t n, const char *name)
+{
+	const char *c;
+	size_t mi, ni;
+
+	for (mi = 0; mi <= m; mi++)
+		for (ni = 0; (mi < m || ni < n) &&
+		    (c = candidate(&table[mi], kinds, ni)) != NULL; ni++)
+			if (strcmp(c, name) == 0)
+				return 1;
+	return 0;
+}
+
+const char *
+pb_pimodel_file(unsigned kinds, size_t i)
+{
+	const char *c;
+	size_t m, n, k = 0;
+
+	for (m = 0; m < PB_NMODELS; m++)
+		for (n = 0; (c = candidate(&table[m], kinds, n)) != NULL; n++)
+			if (!seen(kinds, m, n, c) && k++ == i)
+				return c;
+	return NULL;
+}
+
 int
 pb_pimodel_filter_applies(const struct pb_pimodel *pm,
     const struct pb_serial *serial, const char *filter)
 {
+	struct pb_serial fs;
 	const char *const *f;
 
 	if (strcmp(filter, "all") == 0)
 		return 1;
 	if (strncmp(filter, "0x", 2) == 0)
-		return serial != NULL && strlen(filter) == 10 &&
-		    strcasecmp(filter + 2, serial->s) == 0;
+		return serial != NULL &&
+		    pb_serial_parse_loose(&fs, filter + 2, NULL) == 0 &&
+		    strcmp(fs.s, serial->s) == 0;
 	for (f = pm->filters; *f != NULL; f++)
 		if (strcmp(*f, filter) == 0)
 			return 1;

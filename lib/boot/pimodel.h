@@ -4,6 +4,8 @@
 #ifndef PB_PIMODEL_H
 #define PB_PIMODEL_H
 
+#include <stddef.h>
+
 #include "core/ident.h"
 #include "boot/model.h"
 
@@ -39,6 +41,21 @@ struct pb_pimodel {
 	 * device_tree= (the Raspberry Pi firmware naming). */
 	const char *fw_dtb;
 };
+
+/* What the Pi 3 ROM fetches from the TFTP root when bootcode is set. */
+#define PB_PI_BOOTCODE "bootcode.bin"
+
+/* The kinds of file pb_pimodel_file lists; or them together. */
+#define PB_PIFILE_FIRMWARE 1u	/* bootcode.bin, start*.elf, fixup*.dat */
+#define PB_PIFILE_KERNEL 2u	/* kernel8.img, kernel_2712.img */
+#define PB_PIFILE_DTB 4u	/* every DTB candidate and firmware DTB name */
+
+/* The i-th distinct file name, of the kinds asked for, that any model
+ * of the table fetches from the TFTP root; NULL once i is past the
+ * last.  This table owns the names: the hook derives the names it may
+ * write at the root from here rather than keeping a copy.
+ *	for (i = 0; (n = pb_pimodel_file(PB_PIFILE_DTB, i)) != NULL; i++) */
+const char *pb_pimodel_file(unsigned kinds, size_t i);
 
 /* NULL for a value outside the enum. */
 const struct pb_pimodel *pb_pimodel(enum pb_model m);

@@ -1,8 +1,9 @@
 /* render.h: config.txt and cmdline.txt for the Pi firmware (pure).
  * Renderers take a struct and a buffer, return the length written or
  * -1 with the reason in e; they do no I/O.  Every value that ends up in
- * a file is checked against a strict character set: anything else is
- * an error, never quoted. */
+ * a file is checked against a strict character set (lib/core/chars.h,
+ * the server URL by lib/core/url.h): anything else is an error, never
+ * quoted. */
 #ifndef PB_RENDER_H
 #define PB_RENDER_H
 
@@ -37,7 +38,7 @@ enum pb_boot_mode {
 
 struct pb_cmdline_in {
 	enum pb_boot_mode mode;
-	const char *server;		/* settings.server_url */
+	const char *server;		/* settings.server_url (pb_url_parse) */
 	const char *state;		/* node state; NULL at the root */
 	const struct pb_serial *serial;	/* NULL at the root */
 	const struct pb_uuid *node_id;	/* NULL at the root */
@@ -54,11 +55,5 @@ ssize_t pb_render_cmdline(char *buf, size_t size,
     const struct pb_cmdline_in *in, struct pb_err *e);
 
 const char *pb_boot_mode_name(enum pb_boot_mode m);
-
-/* The strict checks, exported for the hook and the tests. */
-int pb_check_filename(const char *what, const char *v, struct pb_err *e);
-int pb_check_url(const char *what, const char *v, struct pb_err *e);
-int pb_check_host(const char *what, const char *v, struct pb_err *e);
-int pb_check_abspath(const char *what, const char *v, struct pb_err *e);
 
 #endif

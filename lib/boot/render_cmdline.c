@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "boot/render.h"
-
-#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+#include "core/chars.h"
+#include "core/url.h"
 
 struct out { char *buf; size_t size, len; int full; };
 
@@ -58,33 +58,22 @@ check_word(const char *what, const char *v, const char *set, struct pb_err *e)
 	return 0;
 }
 
-/* Mount options: "vers=3,tcp". */
-static int
-check_nfs_options(const char *v, struct pb_err *e)
-{
-	char q[64];
-
-	if (v == NULL || *v == '\0' || strspn(v, ALNUM "._:/=,@+-") != strlen(v) ||
-	    strlen(v) > 128)
-		return pb_fail(e, "cmdline.txt: nfs_options \"%s\" is not 1 to "
-		    "128 of A-Z a-z 0-9 . _ : / = , @ + -",
-		    (pb_quote(q, sizeof(q), v ? v : "", 40), q));
-	return 0;
-}
-
 ssize_t
 pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
     struct pb_err *e)
 {
 	struct out o = { buf, size, 0, 0 };
+	struct pb_err why;
 
 	if (size < 2)
 		return pb_fail(e, "cmdline.txt: no room");
 	buf[0] = '\0';
 	if ((unsigned)in->mode > PB_MODE_NFS)
 		return pb_fail(e, "cmdline.txt: unknown boot mode %d", in->mode);
-	if (pb_check_url("cmdline.txt: server", in->server, e) == -1)
-		return -1;
+	if (in->server == NULL)
+		return pb_fail(e, "cmdline.txt: server is missing");
+	if (pb_server_url_check(in->server, &why) == -1)
+		return pb_fail(e, "cmdline.txt: %s", why.msg);
 	if (in->mode != PB_MODE_DISCOVERY) {
 		if (in->serial == NULL || in->node_id == NULL)
 			return pb_fail(e, "cmdline.txt: a node needs its serial "
@@ -106,7 +95,8 @@ pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
 	if (in->mode == PB_MODE_NFS &&
 	    (pb_check_host("cmdline.txt: nfs_server", in->nfs_server, e) == -1 ||
 	    pb_check_abspath("cmdline.txt: nfs_path", in->nfs_path, e) == -1 ||
-	    check_nfs_options(in->nfs_options, e) == -1))
+	    pb_check_cmdword("cmdline.txt: nfs_options", in->nfs_options,
+	    e) == -1))
 		return -1;
 
 	/* serial0 is rewritten by the firmware to the UART that

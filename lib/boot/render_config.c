@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "boot/render.h"
+#include "core/chars.h"
 
-#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 struct out { char *buf; size_t size, len; int full; };
 
@@ -29,11 +29,12 @@ put(struct out *o, const char *fmt, ...)
 static int
 check_filter(const char *f, struct pb_err *e)
 {
+	struct pb_serial s;
 	char q[64];
 	size_t n = f ? strlen(f) : 0;
 
-	if (n == 10 && strncmp(f, "0x", 2) == 0 &&
-	    strspn(f + 2, "0123456789abcdef") == 8)
+	if (n > 2 && strncmp(f, "0x", 2) == 0 &&
+	    pb_serial_parse(&s, f + 2, NULL) == 0)
 		return 0;
 	if (n == 0 || n > 16 || strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789+") != n)
 		return pb_fail(e, "config.txt: section \"%s\" is not a model "
@@ -46,7 +47,7 @@ check_comment(const char *c, struct pb_err *e)
 {
 	char q[64];
 
-	if (strspn(c, ALNUM " ._-+()") != strlen(c) || strlen(c) > 100)
+	if (strspn(c, PB_ALNUM " ._-+()") != strlen(c) || strlen(c) > 100)
 		return pb_fail(e, "config.txt: comment \"%s\" has characters "
 		    "outside A-Z a-z 0-9 space . _ - + ( )",
 		    (pb_quote(q, sizeof(q), c, 40), q));
@@ -68,14 +69,14 @@ pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
 	if (check_comment(in->what, e) == -1)
 		return -1;
 	if (in->initramfs != NULL &&
-	    pb_check_filename("config.txt: initramfs", in->initramfs, e) == -1)
+	    pb_check_relpath("config.txt: initramfs", in->initramfs, e) == -1)
 		return -1;
 	for (i = 0; i < in->nsections; i++) {
 		s = &in->sections[i];
 		if (check_filter(s->filter, e) == -1 ||
-		    pb_check_filename("config.txt: kernel", s->kernel, e) == -1 ||
+		    pb_check_relpath("config.txt: kernel", s->kernel, e) == -1 ||
 		    (s->dtb != NULL &&
-		    pb_check_filename("config.txt: device_tree", s->dtb, e) == -1))
+		    pb_check_relpath("config.txt: device_tree", s->dtb, e) == -1))
 			return -1;
 	}
 

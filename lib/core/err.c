@@ -13,6 +13,7 @@ pb_fail(struct pb_err *e, const char *fmt, ...)
 
 	if (e == NULL)
 		return -1;
+	e->reason = 0;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -20,6 +21,28 @@ pb_fail(struct pb_err *e, const char *fmt, ...)
 	n = strlen(e->msg);
 	while (n > 0 && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
 		e->msg[--n] = '\0';
+	return -1;
+}
+
+int
+pb_refuse(struct pb_err *e, const char *what, const char *v,
+    const char *fmt, ...)
+{
+	char q[4 * PB_QUOTE_MAX + 8];
+	va_list ap;
+	int n;
+
+	if (e == NULL)
+		return -1;
+	pb_quote(q, sizeof(q), v != NULL ? v : "", PB_QUOTE_MAX);
+	n = snprintf(e->msg, sizeof(e->msg), "%s%s\"%s\" ", what,
+	    *what != '\0' ? " " : "", q);
+	if (n < 0 || (size_t)n >= sizeof(e->msg))
+		n = (int)strlen(e->msg);
+	va_start(ap, fmt);
+	vsnprintf(e->msg + n, sizeof(e->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	e->reason = (size_t)n;
 	return -1;
 }
 

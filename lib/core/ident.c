@@ -4,23 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/chars.h"
 #include "core/ident.h"
 
 #define HEX "0123456789abcdef"
 
 /* Quote an untrusted value for a message. */
 #define Q(buf, s) (pb_quote((buf), sizeof(buf), (s), 40), (buf))
-
-static int
-hexval(char c)
-{
-	const char *p;
-
-	if (c == '\0')
-		return -1;
-	p = strchr(HEX, tolower((unsigned char)c));
-	return p != NULL ? (int)(p - HEX) : -1;
-}
 
 int
 pb_serial_parse(struct pb_serial *out, const char *in, struct pb_err *e)
@@ -62,8 +52,8 @@ pb_mac_parse(struct pb_mac *out, const char *in, struct pb_err *e)
 	if (sep != ':' && sep != '-')
 		goto bad;
 	for (i = 0; i < 6; i++) {
-		hi = hexval(in[i * 3]);
-		lo = hexval(in[i * 3 + 1]);
+		hi = pb_hexval(in[i * 3]);
+		lo = pb_hexval(in[i * 3 + 1]);
 		if (hi < 0 || lo < 0 || (i < 5 && in[i * 3 + 2] != sep))
 			goto bad;
 		out->b[i] = (uint8_t)(hi << 4 | lo);
@@ -123,7 +113,7 @@ pb_uuid_parse(struct pb_uuid *out, const char *in, struct pb_err *e)
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (in[i] != '-')
 				goto bad;
-		} else if (hexval(in[i]) < 0)
+		} else if (pb_hexval(in[i]) < 0)
 			goto bad;
 		out->s[i] = (char)tolower((unsigned char)in[i]);
 	}

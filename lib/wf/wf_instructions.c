@@ -16,7 +16,7 @@
 
 #define DEFAULT_NFS_OPTIONS "vers=3,tcp"
 
-typedef int rule_fn(const char *s, struct pb_err *e);
+typedef int rule_fn(const char *what, const char *s, struct pb_err *e);
 
 struct rctx {
 	const json_t *def;
@@ -33,22 +33,17 @@ struct rctx {
 	struct wf_fb fb;
 };
 
-#define Q(buf, s) (pb_quote((buf), sizeof(buf), (s), 80), (buf))
-
 /* Fill in tmpl and check the result with rule; out holds it. */
 static int
 resolve(struct rctx *c, const char *what, const char *tmpl, rule_fn *rule,
     char *out, size_t outsz, struct pb_err *e)
 {
 	struct pb_err why;
-	char q[128];
 
-	if (wf_expand(tmpl, &c->vars, out, outsz, &why) == -1)
-		return pb_fail(e, "workflow %s: %s: \"%s\" %s", c->id, what,
-		    Q(q, tmpl), why.msg);
-	if (rule != NULL && rule(out, &why) == -1)
-		return pb_fail(e, "workflow %s: %s: \"%s\" %s", c->id, what,
-		    Q(q, out), why.msg);
+	/* The rules say "VALUE" REASON (what ""); the prefix names it. */
+	if (wf_expand("", tmpl, &c->vars, out, outsz, &why) == -1 ||
+	    (rule != NULL && rule("", out, &why) == -1))
+		return pb_fail(e, "workflow %s: %s: %s", c->id, what, why.msg);
 	return 0;
 }
 
@@ -264,22 +259,22 @@ nfs(struct rctx *c, json_t *out, struct pb_err *e)
 	char path[2 * WF_MAX_URL + 8];
 	const char *opt = str(c->def, "nfs_options");
 
-	if (put_resolved(c, out, "nfs_server", "nfs_server", wf_check_host,
+	if (put_resolved(c, out, "nfs_server", "nfs_server", pb_check_host,
 	    e) == -1 ||
 	    resolve(c, "nfs_base_path", str(c->def, "nfs_base_path"),
-	    wf_check_abspath, base, sizeof(base), e) == -1 ||
+	    pb_check_abspath, base, sizeof(base), e) == -1 ||
 	    resolve(c, "nfs_image", str(c->def, "nfs_image"),
-	    wf_check_filename, img, sizeof(img), e) == -1)
+	    pb_check_filename, img, sizeof(img), e) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s", strcmp(base, "/") ? base : "",
 	    img);
-	if (resolve(c, "nfs_path", path, wf_check_abspath, base, sizeof(base),
+	if (resolve(c, "nfs_path", path, pb_check_abspath, base, sizeof(base),
 	    e) == -1)
 		return -1;
 	if (put(out, "nfs_path", json_string(base), e) == -1)
 		return -1;
 	if (opt != NULL ? put_resolved(c, out, "nfs_options", "nfs_options",
-	    wf_check_cmdword, e) : put(out, "nfs_options",
+	    pb_check_cmdword, e) : put(out, "nfs_options",
 	    json_string(DEFAULT_NFS_OPTIONS), e))
 		return -1;
 	/* The one script step an NFS workflow may have. */

@@ -1,197 +1,111 @@
-/* wf_rules.c: the value rules of workflow files (pure). */
+/* wf_rules.c: the value rules of workflow files (pure).  The character
+ * sets, file names, paths and hosts they share with the renderers are
+ * lib/core/chars.c's; the URL host and port are lib/core/url.c's. */
 #include <string.h>
 
 #include <sodium.h>
 
+#include "core/chars.h"
 #include "core/ident.h"
+#include "core/url.h"
 #include "wf/wf_rules.h"
 
-#define LOWER "abcdefghijklmnopqrstuvwxyz"
-#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#define DIGIT "0123456789"
-#define HEXCH DIGIT "abcdefABCDEF"
+#define LOWER PB_LOWER
+#define UPPER PB_UPPER
+#define DIGIT PB_DIGIT
+#define HEXCH PB_HEXDIGIT
 
 /* What may follow the host of a URL.  No '$' (shell), ';' '!' '*' '('
  * ')' (shell and cmdline), no quotes, no whitespace. */
 #define URL_REST LOWER UPPER DIGIT "._~:/?#@&+,=%-"
-#define CMDWORD LOWER UPPER DIGIT "._:/=,@+-"
+#define CMDWORD PB_CMDWORD
 
 const char *const wf_builtin_vars[] = {
 	"serial", "mac", "hostname", "node_id", "server", NULL
 };
 
-/* The first byte of s outside set, described for a message: whitespace
- * and quotes by name, the rest shown; NULL when there is none. */
-static const char *
-bad_char(const char *s, const char *set, char buf[32])
-{
-	unsigned char c;
-	size_t i = strspn(s, set);
-
-	if (s[i] == '\0')
-		return NULL;
-	c = (unsigned char)s[i];
-	if (c == ' ' || c == '\t')
-		return "whitespace";
-	if (c == '"' || c == '\'' || c == '`')
-		return "a quote";
-	if (c < 0x20 || c == 0x7f)
-		snprintf(buf, 32, "control byte 0x%02x", c);
-	else if (c >= 0x80)
-		snprintf(buf, 32, "non-ASCII byte 0x%02x", c);
-	else
-		snprintf(buf, 32, "'%c'", c);
-	return buf;
-}
-
-static int
-ishex(char c)
-{
-	return c != '\0' && strchr(HEXCH, c) != NULL;
-}
-
-static int
-only(const char *s, const char *set, const char *what, struct pb_err *e)
-{
-	char buf[32];
-	const char *b = bad_char(s, set, buf);
-
-	if (b != NULL)
-		return pb_fail(e, "contains %s, which is not allowed in %s", b,
-		    what);
-	return 0;
-}
-
 int
-wf_check_id(const char *s, struct pb_err *e)
+wf_check_id(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 63)
-		return pb_fail(e, "is not 1 to 63 characters");
+		return pb_refuse(e, what, s, "is not 1 to 63 characters");
 	if (strchr(LOWER DIGIT, s[0]) == NULL ||
 	    strspn(s, LOWER DIGIT "-") != n)
-		return pb_fail(e, "is not lower-case letters, digits and '-', "
-		    "starting with a letter or digit");
+		return pb_refuse(e, what, s, "is not lower-case letters, "
+		    "digits and '-', starting with a letter or digit");
 	return 0;
 }
 
 int
-wf_check_name(const char *s, struct pb_err *e)
+wf_check_name(const char *what, const char *s, struct pb_err *e)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t chars = 0;
 
 	for (; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f)
-			return pb_fail(e, "contains control byte 0x%02x", *p);
+			return pb_refuse(e, what, s, "contains control byte "
+			    "0x%02x", *p);
 		/* U+0080-U+009F, the C1 controls, are C2 80 - C2 9F. */
 		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return pb_fail(e, "contains a C1 control character");
+			return pb_refuse(e, what, s, "contains a C1 control "
+			    "character");
 		if ((*p & 0xc0) != 0x80)
 			chars++;
 	}
 	if (chars == 0 || chars > 200)
-		return pb_fail(e, "is not 1 to 200 characters");
-	return 0;
-}
-
-static int
-check_dnsname(const char *h, size_t n, struct pb_err *e)
-{
-	size_t i = 0, lab;
-
-	if (n == 0 || n > 253)
-		return pb_fail(e, "has a host name that is empty or longer "
-		    "than 253 characters");
-	while (i < n) {
-		lab = strspn(h + i, LOWER UPPER DIGIT "-");
-		if (lab > n - i)
-			lab = n - i;
-		if (lab == 0 || lab > 63 || h[i] == '-' || h[i + lab - 1] == '-')
-			return pb_fail(e, "has a host name that is not "
-			    "dot-separated labels of letters, digits and '-'");
-		i += lab;
-		if (i < n && h[i] != '.')
-			return pb_fail(e, "has a host name that is not "
-			    "dot-separated labels of letters, digits and '-'");
-		if (i < n)
-			i++;
-		if (i == n && h[n - 1] == '.')
-			return pb_fail(e, "has a host name ending in '.'");
-	}
+		return pb_refuse(e, what, s, "is not 1 to 200 characters");
 	return 0;
 }
 
 int
-wf_check_url(const char *s, struct pb_err *e)
+wf_check_url(const char *what, const char *s, struct pb_err *e)
 {
+	struct pb_url u;
 	const char *host, *end, *p;
-	char v6[64];
-	struct pb_ip ip;
 	size_t n = strlen(s);
-	long port;
 
 	if (n > WF_MAX_URL)
-		return pb_fail(e, "is longer than %d characters", WF_MAX_URL);
+		return pb_refuse(e, what, s, "is longer than %d "
+		    "characters", WF_MAX_URL);
 	if (strncmp(s, "http://", 7) == 0)
 		host = s + 7;
 	else if (strncmp(s, "https://", 8) == 0)
 		host = s + 8;
 	else
-		return pb_fail(e, "is not an http:// or https:// URL");
-	if (only(host, URL_REST "[]", "a URL", e) == -1)
+		return pb_refuse(e, what, s, "is not an http:// or https:// "
+		    "URL");
+	if (pb_check_set(what, s, URL_REST "[]", "a URL", e) == -1)
 		return -1;
-	if (*host == '[') {
-		end = strchr(host, ']');
-		if (end == NULL || (size_t)(end - host - 1) >= sizeof(v6))
-			return pb_fail(e, "has an unterminated [IPv6] host");
-		memcpy(v6, host + 1, (size_t)(end - host - 1));
-		v6[end - host - 1] = '\0';
-		if (pb_ip_parse(&ip, v6, NULL) == -1 || strchr(v6, ':') == NULL)
-			return pb_fail(e, "has an invalid [IPv6] host");
-		end++;
-	} else {
-		end = host + strcspn(host, ":/?#");
-		if (end == host)
-			return pb_fail(e, "has no host");
-		if (strcspn(host, "@") < (size_t)(end - host))
-			return pb_fail(e, "has user information before the "
-			    "host");
-		if (check_dnsname(host, (size_t)(end - host), e) == -1)
-			return -1;
-	}
-	if (*end == ':') {
-		p = end + 1;
-		port = 0;
-		while (*p >= '0' && *p <= '9' && port <= 65535)
-			port = port * 10 + (*p++ - '0');
-		if (p == end + 1 || port < 1 || port > 65535)
-			return pb_fail(e, "has a port that is not 1 to 65535");
-		end = p;
-	}
+	/* The host and port as the server URL has them (lib/core/url.c);
+	 * only the path and query after them are a workflow's own. */
+	if (pb_url_authority(what, s, host, &u, &end, e) == -1)
+		return -1;
 	if (*end != '\0' && *end != '/' && *end != '?')
-		return pb_fail(e, "has something other than a path after the "
-		    "host");
+		return pb_refuse(e, what, s, "has something other than a path "
+		    "after the host");
 	if (strchr(end, '[') != NULL || strchr(end, ']') != NULL)
-		return pb_fail(e, "contains '[' or ']' after the host");
+		return pb_refuse(e, what, s, "contains '[' or ']' after the "
+		    "host");
 	for (p = end; (p = strchr(p, '%')) != NULL; p++)
-		if (!ishex(p[1]) || !ishex(p[2]))
-			return pb_fail(e, "has a '%%' that is not followed by "
-			    "two hex digits");
+		if (pb_hexval(p[1]) < 0 || pb_hexval(p[2]) < 0)
+			return pb_refuse(e, what, s, "has a '%%' that is not "
+			    "followed by two hex digits");
 	return 0;
 }
 
 int
-wf_check_sha256(const char *s, struct pb_err *e)
+wf_check_sha256(const char *what, const char *s, struct pb_err *e)
 {
 	if (strlen(s) != 64 || strspn(s, HEXCH) != 64)
-		return pb_fail(e, "is not 64 hex digits");
+		return pb_refuse(e, what, s, "is not 64 hex digits");
 	return 0;
 }
 
 int
-wf_check_device(const char *s, struct pb_err *e)
+wf_check_device(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const pats[] = {
 		"/dev/mmcblk#", "/dev/nvme#n#", "/dev/sd@", "/dev/vd@", "auto",
@@ -210,116 +124,48 @@ wf_check_device(const char *s, struct pb_err *e)
 		if ((*p)[i] == '\0' && s[i] == '\0')
 			return 0;
 	}
-	return pb_fail(e, "is not /dev/mmcblkN, /dev/nvmeNnN, /dev/sdX, "
-	    "/dev/vdX (a whole disk) or auto");
+	return pb_refuse(e, what, s, "is not /dev/mmcblkN, /dev/nvmeNnN, "
+	    "/dev/sdX, /dev/vdX (a whole disk) or auto");
 }
 
 int
-wf_check_host(const char *s, struct pb_err *e)
-{
-	struct pb_ip ip;
-
-	if (only(s, LOWER UPPER DIGIT ".:-", "a host", e) == -1)
-		return -1;
-	if (pb_ip_parse(&ip, s, NULL) == 0)
-		return 0;
-	if (strchr(s, ':') != NULL)
-		return pb_fail(e, "is not a valid IP address");
-	if (strspn(s, DIGIT ".") == strlen(s))
-		return pb_fail(e, "is not a valid IPv4 address");
-	return check_dnsname(s, strlen(s), e);
-}
-
-int
-wf_check_abspath(const char *s, struct pb_err *e)
-{
-	const char *p;
-	size_t n;
-
-	if (s[0] != '/')
-		return pb_fail(e, "is not an absolute path");
-	if (strlen(s) > 255)
-		return pb_fail(e, "is longer than 255 characters");
-	if (only(s, LOWER UPPER DIGIT "._/-", "a path", e) == -1)
-		return -1;
-	if (strcmp(s, "/") == 0)
-		return 0;
-	for (p = s + 1;; p += n + 1) {
-		n = strcspn(p, "/");
-		if (n == 0)
-			return pb_fail(e, "has an empty component ('//' or a "
-			    "trailing '/')");
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
-		    p[1] == '.'))
-			return pb_fail(e, "has a '.' or '..' component");
-		if (p[n] == '\0')
-			return 0;
-	}
-}
-
-int
-wf_check_filename(const char *s, struct pb_err *e)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 128)
-		return pb_fail(e, "is not 1 to 128 characters");
-	if (strchr(s, '/') != NULL)
-		return pb_fail(e, "contains '/'; it must be one file name");
-	if (only(s, LOWER UPPER DIGIT "._-", "a file name", e) == -1)
-		return -1;
-	if (s[0] == '.' || s[0] == '-')
-		return pb_fail(e, "starts with '%c'", s[0]);
-	return 0;
-}
-
-int
-wf_check_cmdword(const char *s, struct pb_err *e)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 255)
-		return pb_fail(e, "is not 1 to 255 characters");
-	return only(s, CMDWORD, "a command-line word", e);
-}
-
-int
-wf_check_args(const char *s, struct pb_err *e)
+wf_check_args(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n > 512)
-		return pb_fail(e, "is longer than 512 characters");
-	if (only(s, CMDWORD " ", "arguments", e) == -1)
+		return pb_refuse(e, what, s, "is longer than 512 characters");
+	if (pb_check_set(what, s, CMDWORD " ", "arguments", e) == -1)
 		return -1;
 	if (n > 0 && (s[0] == ' ' || s[n - 1] == ' ' || strstr(s, "  ")))
-		return pb_fail(e, "has a leading, trailing or double space");
+		return pb_refuse(e, what, s, "has a leading, trailing or "
+		    "double space");
 	return 0;
 }
 
 int
-wf_check_hostname(const char *s, struct pb_err *e)
+wf_check_hostname(const char *what, const char *s, struct pb_err *e)
 {
 	struct pb_hostname h;
 	struct pb_err why;
 
 	if (pb_hostname_parse(&h, s, &why) == -1)
-		return pb_fail(e, "is not a host name (one label of letters, "
-		    "digits and '-', at most 63)");
+		return pb_refuse(e, what, s, "is not a host name (one label "
+		    "of letters, digits and '-', at most 63)");
 	return 0;
 }
 
 int
-wf_check_user(const char *s, struct pb_err *e)
+wf_check_user(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 32 || strchr(LOWER, s[0]) == NULL ||
 	    strspn(s, LOWER DIGIT "-") != n)
-		return pb_fail(e, "is not a user name (a lower-case letter, "
-		    "then up to 31 lower-case letters, digits, '-')");
+		return pb_refuse(e, what, s, "is not a user name (a lower-case "
+		    "letter, then up to 31 lower-case letters, digits, '-')");
 	if (strcmp(s, "root") == 0)
-		return pb_fail(e, "is root; name an ordinary user");
+		return pb_refuse(e, what, s, "is root; name an ordinary user");
 	return 0;
 }
 
@@ -364,7 +210,7 @@ want_strings(const char *type, size_t tlen)
 }
 
 int
-wf_check_ssh_key(const char *s, struct pb_err *e)
+wf_check_ssh_key(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const types[] = {
 		"ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256",
@@ -379,100 +225,101 @@ wf_check_ssh_key(const char *s, struct pb_err *e)
 	size_t tlen, blen, binlen, nstr, firstlen = 0, last = 0;
 
 	if (strlen(s) > 4096)
-		return pb_fail(e, "is longer than 4096 characters");
-	if (only(s, LOWER UPPER DIGIT "._@:+=,/ -", "an SSH public key", e)
-	    == -1)
+		return pb_refuse(e, what, s, "is longer than 4096 characters");
+	if (pb_check_set(what, s, LOWER UPPER DIGIT "._@:+=,/ -",
+	    "an SSH public key", e) == -1)
 		return -1;
 	tlen = strcspn(s, " ");
 	for (t = types; *t != NULL; t++)
 		if (strlen(*t) == tlen && strncmp(*t, s, tlen) == 0)
 			break;
 	if (*t == NULL)
-		return pb_fail(e, "is not an SSH public key of type ssh-ed25519, "
-		    "ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-*");
+		return pb_refuse(e, what, s, "is not an SSH public key of type "
+		    "ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-*");
 	if (s[tlen] != ' ')
-		return pb_fail(e, "has no key data after the type");
+		return pb_refuse(e, what, s, "has no key data after the type");
 	b64 = s + tlen + 1;
 	sp = strchr(b64, ' ');
 	blen = sp != NULL ? (size_t)(sp - b64) : strlen(b64);
 	if (blen == 0 || sodium_base642bin(blob, sizeof(blob), b64, blen,
 	    NULL, &binlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
-		return pb_fail(e, "has key data that is not base64");
+		return pb_refuse(e, what, s, "has key data that is not base64");
 	/* The blob is a list of SSH strings: its own type first, then the
 	 * key's parts, so that a truncated or pasted-together key is
 	 * caught here rather than by sshd on the node. */
 	if (ssh_strings(blob, binlen, &nstr, &first, &firstlen, &last) == -1 ||
 	    firstlen != tlen || memcmp(first, s, tlen) != 0)
-		return pb_fail(e, "has key data that is not a %.*s key",
-		    (int)tlen, s);
+		return pb_refuse(e, what, s, "has key data that is not a %.*s "
+		    "key", (int)tlen, s);
 	if (nstr != want_strings(s, tlen) ||
 	    (strncmp(s, "ssh-ed25519", tlen) == 0 && last != 32) ||
 	    (strncmp(s, "ssh-rsa", tlen) == 0 && last < 128))
-		return pb_fail(e, "has key data that is not a complete %.*s "
-		    "key", (int)tlen, s);
+		return pb_refuse(e, what, s, "has key data that is not a "
+		    "complete %.*s key", (int)tlen, s);
 	return 0;
 }
 
 int
-wf_check_password_hash(const char *s, struct pb_err *e)
+wf_check_password_hash(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s), id;
 
 	if (n > 256)
-		return pb_fail(e, "is longer than 256 characters");
+		return pb_refuse(e, what, s, "is longer than 256 characters");
 	id = s[0] == '$' ? strspn(s + 1, LOWER DIGIT) : 0;
 	if (s[0] != '$' || id == 0 || id > 2 || s[1 + id] != '$' ||
 	    strspn(s, LOWER UPPER DIGIT "./$") != n || n < 8)
-		return pb_fail(e, "is not a crypt(3) hash such as $6$salt$hash "
-		    "or $y$...");
+		return pb_refuse(e, what, s, "is not a crypt(3) hash such as "
+		    "$6$salt$hash or $y$...");
 	return 0;
 }
 
 int
-wf_check_package(const char *s, struct pb_err *e)
+wf_check_package(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n < 2 || n > 64 || strchr(LOWER DIGIT, s[0]) == NULL ||
 	    strspn(s, LOWER DIGIT "+.-") != n)
-		return pb_fail(e, "is not a Debian package name (lower-case "
-		    "letters, digits, '+', '.', '-')");
+		return pb_refuse(e, what, s, "is not a Debian package name "
+		    "(lower-case letters, digits, '+', '.', '-')");
 	return 0;
 }
 
 int
-wf_check_iface(const char *s, struct pb_err *e)
+wf_check_iface(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 15 || strchr(LOWER, s[0]) == NULL ||
 	    strspn(s, LOWER DIGIT) != n)
-		return pb_fail(e, "is not an interface name (a letter, then "
-		    "letters and digits, at most 15)");
+		return pb_refuse(e, what, s, "is not an interface name (a "
+		    "letter, then letters and digits, at most 15)");
 	return 0;
 }
 
 int
-wf_check_timezone(const char *s, struct pb_err *e)
+wf_check_timezone(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 64 || strchr(UPPER LOWER, s[0]) == NULL ||
 	    strspn(s, UPPER LOWER DIGIT "_+/-") != n || strstr(s, ".."))
-		return pb_fail(e, "is not a time zone name such as "
+		return pb_refuse(e, what, s, "is not a time zone name such as "
 		    "Europe/Berlin or UTC");
 	return 0;
 }
 
 int
-wf_check_varname(const char *s, struct pb_err *e)
+wf_check_varname(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > 32 || strchr(LOWER, s[0]) == NULL ||
 	    strspn(s, LOWER DIGIT "_") != n)
-		return pb_fail(e, "is not a variable name (a lower-case letter, "
-		    "then up to 31 lower-case letters, digits, '_')");
+		return pb_refuse(e, what, s, "is not a variable name (a "
+		    "lower-case letter, then up to 31 lower-case letters, "
+		    "digits, '_')");
 	return 0;
 }
 
@@ -500,39 +347,42 @@ lookup(const struct wf_vars *v, const char *name)
 
 /* Walk the references of tmpl: each literal run and each name in turn.
  * fn gets (literal, len, NULL) or (NULL, 0, name); returns -1 to stop. */
-typedef int ref_fn(void *ctx, const char *lit, size_t len, const char *name,
-    struct pb_err *e);
+typedef int ref_fn(void *ctx, const char *what, const char *tmpl,
+    const char *lit, size_t len, const char *name, struct pb_err *e);
 
 static int
-walk(const char *tmpl, ref_fn *fn, void *ctx, struct pb_err *e)
+walk(const char *what, const char *tmpl, ref_fn *fn, void *ctx,
+    struct pb_err *e)
 {
 	const char *p = tmpl, *d, *close;
 	char name[40];
 	size_t n;
 
 	while ((d = strchr(p, '$')) != NULL) {
-		if (d > p && fn(ctx, p, (size_t)(d - p), NULL, e) == -1)
+		if (d > p &&
+		    fn(ctx, what, tmpl, p, (size_t)(d - p), NULL, e) == -1)
 			return -1;
 		if (d[1] != '{')
-			return pb_fail(e, "has a '$' not followed by '{'; "
-			    "variables are written ${name}");
+			return pb_refuse(e, what, tmpl, "has a '$' not "
+			    "followed by '{'; variables are written ${name}");
 		close = strchr(d + 2, '}');
 		if (close == NULL)
-			return pb_fail(e, "has an unterminated '${'");
+			return pb_refuse(e, what, tmpl, "has an unterminated "
+			    "'${'");
 		n = (size_t)(close - d - 2);
 		if (n == 0 || n >= sizeof(name))
-			return pb_fail(e, "has an empty or overlong variable "
-			    "name in '${...}'");
+			return pb_refuse(e, what, tmpl, "has an empty or "
+			    "overlong variable name in '${...}'");
 		memcpy(name, d + 2, n);
 		name[n] = '\0';
-		if (wf_check_varname(name, NULL) == -1)
-			return pb_fail(e, "has '${%s}', which is not a variable "
-			    "name", name);
-		if (fn(ctx, NULL, 0, name, e) == -1)
+		if (wf_check_varname("", name, NULL) == -1)
+			return pb_refuse(e, what, tmpl, "has '${%s}', which is "
+			    "not a variable name", name);
+		if (fn(ctx, what, tmpl, NULL, 0, name, e) == -1)
 			return -1;
 		p = close + 1;
 	}
-	if (*p != '\0' && fn(ctx, p, strlen(p), NULL, e) == -1)
+	if (*p != '\0' && fn(ctx, what, tmpl, p, strlen(p), NULL, e) == -1)
 		return -1;
 	return 0;
 }
@@ -540,8 +390,8 @@ walk(const char *tmpl, ref_fn *fn, void *ctx, struct pb_err *e)
 struct refs_ctx { const struct wf_vars *vars; int allow_user; };
 
 static int
-refs_one(void *vctx, const char *lit, size_t len, const char *name,
-    struct pb_err *e)
+refs_one(void *vctx, const char *what, const char *tmpl, const char *lit,
+    size_t len, const char *name, struct pb_err *e)
 {
 	struct refs_ctx *c = vctx;
 
@@ -550,22 +400,22 @@ refs_one(void *vctx, const char *lit, size_t len, const char *name,
 	if (name == NULL || wf_is_builtin_var(name))
 		return 0;
 	if (!c->allow_user)
-		return pb_fail(e, "uses ${%s}; only ${serial}, ${mac}, "
-		    "${hostname}, ${node_id} and ${server} may be used here",
-		    name);
+		return pb_refuse(e, what, tmpl, "uses ${%s}; only ${serial}, "
+		    "${mac}, ${hostname}, ${node_id} and ${server} may be used "
+		    "here", name);
 	if (lookup(c->vars, name) == NULL)
-		return pb_fail(e, "uses ${%s}, which is neither a built-in "
-		    "variable nor defined under variables", name);
+		return pb_refuse(e, what, tmpl, "uses ${%s}, which is neither "
+		    "a built-in variable nor defined under variables", name);
 	return 0;
 }
 
 int
-wf_refs_check(const char *tmpl, const struct wf_vars *vars, int allow_user,
-    struct pb_err *e)
+wf_refs_check(const char *what, const char *tmpl, const struct wf_vars *vars,
+    int allow_user, struct pb_err *e)
 {
 	struct refs_ctx c = { vars, allow_user };
 
-	return walk(tmpl, refs_one, &c, e);
+	return walk(what, tmpl, refs_one, &c, e);
 }
 
 int
@@ -577,21 +427,21 @@ wf_has_refs(const char *tmpl)
 struct exp_ctx { const struct wf_vars *vars; char *out; size_t sz, o; };
 
 static int
-exp_one(void *vctx, const char *lit, size_t len, const char *name,
-    struct pb_err *e)
+exp_one(void *vctx, const char *what, const char *tmpl, const char *lit,
+    size_t len, const char *name, struct pb_err *e)
 {
 	struct exp_ctx *c = vctx;
 	const char *v = lit;
 
 	if (name != NULL) {
 		if ((v = lookup(c->vars, name)) == NULL)
-			return pb_fail(e, "uses ${%s}, which has no value for "
-			    "this node", name);
+			return pb_refuse(e, what, tmpl, "uses ${%s}, which has "
+			    "no value for this node", name);
 		len = strlen(v);
 	}
 	if (c->o + len >= c->sz)
-		return pb_fail(e, "is longer than %zu characters once its "
-		    "variables are filled in", c->sz - 1);
+		return pb_refuse(e, what, tmpl, "is longer than %zu characters "
+		    "once its variables are filled in", c->sz - 1);
 	memcpy(c->out + c->o, v, len);
 	c->o += len;
 	c->out[c->o] = '\0';
@@ -599,13 +449,13 @@ exp_one(void *vctx, const char *lit, size_t len, const char *name,
 }
 
 int
-wf_expand(const char *tmpl, const struct wf_vars *vars, char *out,
-    size_t outsz, struct pb_err *e)
+wf_expand(const char *what, const char *tmpl, const struct wf_vars *vars,
+    char *out, size_t outsz, struct pb_err *e)
 {
 	struct exp_ctx c = { vars, out, outsz, 0 };
 
 	if (outsz == 0)
-		return pb_fail(e, "has no room");
+		return pb_refuse(e, what, tmpl, "has no room");
 	out[0] = '\0';
-	return walk(tmpl, exp_one, &c, e);
+	return walk(what, tmpl, exp_one, &c, e);
 }

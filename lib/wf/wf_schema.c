@@ -9,7 +9,7 @@
 #include "wf/wf_load.h"
 #include "wf/wf_rules.h"
 
-typedef int rule_fn(const char *s, struct pb_err *e);
+typedef int rule_fn(const char *what, const char *s, struct pb_err *e);
 
 enum ftype { F_STR, F_BOOL, F_STRLIST };
 
@@ -43,9 +43,12 @@ struct vctx {
 	char sample[WF_MAX_VARS][WF_MAX_URL + 1];
 };
 
-static int rule_arch(const char *s, struct pb_err *e);
-static int rule_method(const char *s, struct pb_err *e);
-static int rule_sha_of(const char *s, struct pb_err *e);
+static int rule_arch(const char *what, const char *s,
+    struct pb_err *e);
+static int rule_method(const char *what, const char *s,
+    struct pb_err *e);
+static int rule_sha_of(const char *what, const char *s,
+    struct pb_err *e);
 
 static const struct rootkey rootkeys[] = {
 	{ { "id", F_STR, wf_check_id, 0, 1, 0 }, MI | MN | MS, 0 },
@@ -56,10 +59,10 @@ static const struct rootkey rootkeys[] = {
 	{ { "image_sha256", F_STR, wf_check_sha256, 0, 0, 0 }, MI, 0 },
 	{ { "image_sha256_of", F_STR, rule_sha_of, 0, 0, 0 }, MI, 0 },
 	{ { "target_device", F_STR, wf_check_device, 0, 0, 0 }, MI | MS, MI },
-	{ { "nfs_server", F_STR, wf_check_host, 1, 0, 0 }, MN, MN },
-	{ { "nfs_base_path", F_STR, wf_check_abspath, 1, 0, 0 }, MN, MN },
-	{ { "nfs_image", F_STR, wf_check_filename, 1, 0, 0 }, MN, MN },
-	{ { "nfs_options", F_STR, wf_check_cmdword, 1, 0, 0 }, MN, 0 },
+	{ { "nfs_server", F_STR, pb_check_host, 1, 0, 0 }, MN, MN },
+	{ { "nfs_base_path", F_STR, pb_check_abspath, 1, 0, 0 }, MN, MN },
+	{ { "nfs_image", F_STR, pb_check_filename, 1, 0, 0 }, MN, MN },
+	{ { "nfs_options", F_STR, pb_check_cmdword, 1, 0, 0 }, MN, 0 },
 	{ { "script", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
 	{ { "script_args", F_STR, wf_check_args, 1, 0, 0 }, MS, 0 },
 	/* Checked by their own functions; listed so they are known. */
@@ -103,26 +106,6 @@ static const struct field *const step_fields[] = { f_enable_ssh,
 	f_set_hostname, f_ssh_keys, f_cloud_init, f_none, f_script,
 	f_packages };
 
-void
-wf_diag_add(struct pb_wf_diag *d, int line, int col, const char *key,
-    const char *fmt, ...)
-{
-	struct pb_wf_error *w;
-	va_list ap;
-
-	if (d->n == PB_WF_MAX_ERRORS) {
-		d->dropped++;
-		return;
-	}
-	w = &d->e[d->n++];
-	w->line = line;
-	w->col = col;
-	snprintf(w->key, sizeof(w->key), "%s", key);
-	va_start(ap, fmt);
-	vsnprintf(w->reason, sizeof(w->reason), fmt, ap);
-	va_end(ap);
-}
-
 /* a + sep + b into out, cut to fit: key paths only label messages. */
 static void
 join(char *out, size_t sz, const char *a, const char *sep, const char *b)
@@ -153,30 +136,31 @@ in_list(const char *s, const char *const *list)
 }
 
 static int
-rule_arch(const char *s, struct pb_err *e)
+rule_arch(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const arches[] = { "aarch64", "x86_64", NULL };
 
 	if (in_list(s, arches) == -1)
-		return pb_fail(e, "is not one of aarch64, x86_64");
+		return pb_refuse(e, what, s, "is not one of aarch64, x86_64");
 	return 0;
 }
 
 static int
-rule_method(const char *s, struct pb_err *e)
+rule_method(const char *what, const char *s, struct pb_err *e)
 {
 	if (in_list(s, method_names) == -1)
-		return pb_fail(e, "is not one of image, nfs, script");
+		return pb_refuse(e, what, s, "is not one of image, nfs, "
+		    "script");
 	return 0;
 }
 
 static int
-rule_sha_of(const char *s, struct pb_err *e)
+rule_sha_of(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const of[] = { "compressed", "raw", NULL };
 
 	if (in_list(s, of) == -1)
-		return pb_fail(e, "is not one of compressed, raw");
+		return pb_refuse(e, what, s, "is not one of compressed, raw");
 	return 0;
 }
 
@@ -220,7 +204,8 @@ err(struct vctx *v, const json_t *parent, const char *key, size_t idx,
 #define Q(buf, s) (pb_quote((buf), sizeof(buf), (s), 60), (buf))
 
 /* One string value against its rule, before and (for values with
- * ${...}) after filling in the sample node's variables. */
+ * ${...}) after filling in the sample node's variables.  The rules say
+ * "VALUE" REASON (what ""): the key is the diagnostic's own. */
 static void
 check_string(struct vctx *v, const json_t *parent, const char *key,
     size_t idx, const char *path, const char *s, const struct field *f)
@@ -229,24 +214,21 @@ check_string(struct vctx *v, const json_t *parent, const char *key,
 	char q[256], q2[256], buf[WF_MAX_URL + 1];
 
 	if (f->refs && wf_has_refs(s)) {
-		if (wf_refs_check(s, &v->vars, 1, &e) == -1) {
-			err(v, parent, key, idx, 0, path, "\"%s\" %s", Q(q, s),
-			    e.msg);
+		if (wf_refs_check("", s, &v->vars, 1, &e) == -1 ||
+		    wf_expand("", s, &v->vars, buf, sizeof(buf), &e) == -1) {
+			err(v, parent, key, idx, 0, path, "%s", e.msg);
 			return;
 		}
-		if (wf_expand(s, &v->vars, buf, sizeof(buf), &e) == -1) {
-			err(v, parent, key, idx, 0, path, "\"%s\" %s", Q(q, s),
-			    e.msg);
-			return;
-		}
-		if (f->rule != NULL && f->rule(buf, &e) == -1)
+		/* The template is what the author wrote: quote it, and the
+		 * sample only as an example. */
+		if (f->rule != NULL && f->rule("", buf, &e) == -1)
 			err(v, parent, key, idx, 0, path, "\"%s\" %s once its "
 			    "variables are filled in (for a sample node: "
-			    "\"%s\")", Q(q, s), e.msg, Q(q2, buf));
+			    "\"%s\")", Q(q, s), e.msg + e.reason, Q(q2, buf));
 		return;
 	}
-	if (f->rule != NULL && f->rule(s, &e) == -1)
-		err(v, parent, key, idx, 0, path, "\"%s\" %s", Q(q, s), e.msg);
+	if (f->rule != NULL && f->rule("", s, &e) == -1)
+		err(v, parent, key, idx, 0, path, "%s", e.msg);
 }
 
 /* The value parent[key] (idx for array items) against field f. */
@@ -354,8 +336,8 @@ check_variables(struct vctx *v, const json_t *root, const json_t *vars)
 	}
 	json_object_foreach(pb_json_iterable(vars), k, val) {
 		join(sub, sizeof(sub), "variables", ".", k);
-		if (wf_check_varname(k, &e) == -1) {
-			err(v, vars, k, 0, 1, sub, "\"%s\" %s", Q(q, k), e.msg);
+		if (wf_check_varname("", k, &e) == -1) {
+			err(v, vars, k, 0, 1, sub, "%s", e.msg);
 			continue;
 		}
 		if (wf_is_builtin_var(k)) {
@@ -386,14 +368,14 @@ check_variables(struct vctx *v, const json_t *root, const json_t *vars)
 			    "outside [A-Za-z0-9._~:/?#@&+,=%% -]", Q(q, s));
 			continue;
 		}
-		if (wf_refs_check(s, NULL, 0, &e) == -1) {
-			err(v, vars, k, 0, 0, sub, "\"%s\" %s", Q(q, s), e.msg);
+		if (wf_refs_check("", s, NULL, 0, &e) == -1) {
+			err(v, vars, k, 0, 0, sub, "%s", e.msg);
 			continue;
 		}
 		/* The sample value, for checking where it is used. */
-		if (wf_expand(s, &v->vars, v->sample[v->vars.n - 5],
+		if (wf_expand("", s, &v->vars, v->sample[v->vars.n - 5],
 		    sizeof(v->sample[0]), &e) == -1) {
-			err(v, vars, k, 0, 0, sub, "\"%s\" %s", Q(q, s), e.msg);
+			err(v, vars, k, 0, 0, sub, "%s", e.msg);
 			continue;
 		}
 		v->vars.name[v->vars.n] = k;

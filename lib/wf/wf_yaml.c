@@ -17,36 +17,6 @@
 /* root mapping > post_install > step > fields > list > item */
 #define MAX_DEPTH 6
 
-void
-wf_marks_free(struct wf_marks *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		free(m->v[i].key);
-	free(m->v);
-	m->v = NULL;
-	m->n = m->cap = 0;
-}
-
-const struct wf_mark *
-wf_mark_find(const struct wf_marks *m, const json_t *parent, const char *key,
-    size_t index)
-{
-	size_t i;
-
-	if (m == NULL)
-		return NULL;
-	for (i = 0; i < m->n; i++) {
-		if (m->v[i].parent != parent)
-			continue;
-		if (key == NULL ? (m->v[i].key == NULL && m->v[i].index == index)
-		    : (m->v[i].key != NULL && strcmp(m->v[i].key, key) == 0))
-			return &m->v[i];
-	}
-	return NULL;
-}
-
 static int
 mark_add(struct wf_marks *m, const json_t *parent, const char *key,
     size_t index, yaml_mark_t k, yaml_mark_t v)

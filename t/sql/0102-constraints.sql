@@ -8,7 +8,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(97);
+SELECT plan(121);
 
 -- The views count every node: start from none (rolled back at the end).
 DELETE FROM pureboot.nodes;
@@ -189,6 +189,28 @@ INSERT INTO bad_setting VALUES
 	('server_url', 'http://pureboot/?q=1'),
 	('server_url', 'HTTP://pureboot'),
 	('server_url', ''),
+	-- The refused examples of t/unit/url.c (lib/core/url.c owns the
+	-- rule; sql/021-server-url.sql is its copy).
+	('server_url', 'http://' || repeat('a', 3000)),
+	('server_url', 'http://' || repeat('a.', 96) || 'ab'),
+	('server_url', 'http://-'),
+	('server_url', 'http://:::'),
+	('server_url', 'http://a:99999'),
+	('server_url', 'http://.'),
+	('server_url', 'http://a.'),
+	('server_url', 'http://a-.b'),
+	('server_url', 'http://a:0'),
+	('server_url', 'http://a:65536'),
+	('server_url', 'http://a:080'),
+	('server_url', 'http://a:'),
+	('server_url', 'http://[]'),
+	('server_url', 'http://[1.2.3.4]'),
+	('server_url', 'http://[fe80::1%eth0]'),
+	('server_url', 'http://[fe80::1'),
+	('server_url', 'http://1.2.3'),
+	('server_url', 'http://1.2.3.256'),
+	('server_url', 'http://u@a/'),
+	('server_url', 'http:///x'),
 	('auto_register', 'yes'),
 	('auto_register', 'ON'),
 	('discovery', E'on\n'),
@@ -216,6 +238,14 @@ SELECT lives_ok($$UPDATE pureboot.settings SET value = 'https://[fd00::1]:8443/p
 	'server_url: https, IPv6 literal, port, path');
 SELECT lives_ok($$UPDATE pureboot.settings SET value = 'http://pureboot.example.org' WHERE key = 'server_url'$$,
 	'server_url: a host name, no path');
+SELECT lives_ok($$UPDATE pureboot.settings SET value = 'http://a:65535' WHERE key = 'server_url'$$,
+	'server_url: port 65535');
+SELECT lives_ok($$UPDATE pureboot.settings SET value = 'http://a:1/' WHERE key = 'server_url'$$,
+	'server_url: port 1');
+SELECT lives_ok($$UPDATE pureboot.settings SET value = 'http://10.0.0.1' WHERE key = 'server_url'$$,
+	'server_url: IPv4');
+SELECT lives_ok($$UPDATE pureboot.settings SET value = 'http://' || repeat('a', 63) || '.' || repeat('b', 63) || '.' || repeat('c', 63) || '.d' WHERE key = 'server_url'$$,
+	'server_url: 200 bytes');
 SELECT lives_ok($$UPDATE pureboot.settings SET value = 'off' WHERE key IN ('auto_register', 'discovery')$$,
 	'auto_register and discovery: off');
 

@@ -47,6 +47,23 @@ static const struct { const char *model, *filter; int applies; } filters[] = {
 	{ "pi4", "0xd83add3", 0 }, { "pi4", "", 0 },
 };
 
+/* The names the hook may write at the TFTP root, by kind, in the order
+ * pb_pimodel_file gives them: each once, table order. */
+static const struct { unsigned kinds; const char *want; } files[] = {
+	{ PB_PIFILE_FIRMWARE, "bootcode.bin start.elf fixup.dat start4.elf "
+	  "fixup4.dat" },
+	{ PB_PIFILE_KERNEL, "kernel8.img kernel_2712.img" },
+	{ PB_PIFILE_DTB, "bcm2837-rpi-3-b.dtb bcm2710-rpi-3-b.dtb "
+	  "bcm2837-rpi-3-b-plus.dtb bcm2710-rpi-3-b-plus.dtb "
+	  "bcm2837-rpi-cm3-io3.dtb bcm2710-rpi-cm3.dtb bcm2711-rpi-4-b.dtb "
+	  "bcm2711-rpi-400.dtb bcm2711-rpi-cm4-io.dtb bcm2711-rpi-cm4.dtb "
+	  "bcm2712-rpi-5-b.dtb bcm2712d0-rpi-5-b.dtb "
+	  "bcm2712-rpi-cm5-cm5io.dtb bcm2712-rpi-500.dtb" },
+	{ PB_PIFILE_FIRMWARE | PB_PIFILE_KERNEL, "bootcode.bin start.elf "
+	  "fixup.dat kernel8.img start4.elf fixup4.dat kernel_2712.img" },
+	{ 0, "" },
+};
+
 int
 main(void)
 {
@@ -93,6 +110,19 @@ main(void)
 		    filters[i].filter, filters[i].applies ? "yes" : "no");
 		tap_ok(pb_pimodel_filter_applies(pm, &s, filters[i].filter) ==
 		    filters[i].applies, name);
+	}
+	for (i = 0; i < N(files); i++) {
+		char got[1024] = "";
+		const char *f;
+		size_t j;
+
+		for (j = 0; (f = pb_pimodel_file(files[i].kinds, j)) != NULL;
+		    j++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got),
+			    "%s%s", j ? " " : "", f);
+		snprintf(name, sizeof(name), "root files of kinds %u",
+		    files[i].kinds);
+		tap_is(got, files[i].want, name);
 	}
 	return tap_done();
 }

@@ -1,8 +1,9 @@
 /* Unit tests for lib/boot/render_cmdline.c and the value checks of
- * lib/boot/render_check.c, table-driven.  want NULL: must be refused. */
+ * lib/core/chars.c, table-driven.  want NULL: must be refused. */
 #include <stdio.h>
 
 #include "boot/render.h"
+#include "core/chars.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -115,7 +116,7 @@ main(void)
 	for (i = 0; i < N(files); i++) {
 		snprintf(name, sizeof(name), "file name \"%s\" %s", files[i].v,
 		    files[i].ok ? "accepted" : "refused");
-		tap_ok((pb_check_filename("f", files[i].v, NULL) == 0) ==
+		tap_ok((pb_check_relpath("f", files[i].v, NULL) == 0) ==
 		    files[i].ok, name);
 	}
 	return tap_done();
