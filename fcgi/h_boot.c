@@ -31,30 +31,6 @@ enum { C_NODE, C_STATE, C_SERIAL, C_MAC, C_HOSTNAME, C_WORKFLOW, C_DEF,
 
 static const char *const qkeys[] = { "serial", "mac", "format", NULL };
 
-/* Why the agent waits, by state. */
-static const struct { const char *state, *msg; } waits[] = {
-	{ "discovered", "waiting for an operator to assign a workflow and "
-	  "move the node to pending" },
-	{ "pending", "pending without a workflow; waiting for one to be "
-	  "assigned" },
-	{ "install_failed", "the install failed; waiting for an operator to "
-	  "move the node to pending" },
-	{ "reprovision", "reprovisioning; waiting for the node to be moved to "
-	  "pending" },
-	{ "installing", "an install is in progress; waiting" },
-};
-
-static const char *
-wait_message(const char *state)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
-		if (strcmp(state, waits[i].state) == 0)
-			return waits[i].msg;
-	return "waiting for an operator";
-}
-
 static const char *
 cell(const PGresult *res, int col)
 {
@@ -213,7 +189,7 @@ h_boot(struct pb_req *r)
 	switch (act) {
 	case PB_ACT_WAIT:
 		json_object_set_new(answer, "message",
-		    json_string(wait_message(state)));
+		    json_string(pb_boot_wait_message(state)));
 		json_object_set_new(answer, "retry_after",
 		    json_integer(RETRY_AFTER));
 		break;
