@@ -24,23 +24,39 @@ refuse(struct pb_req *r, const char *why)
 static const char dummy_hash[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+/* Look up t's row with stmt and compare its secret (column 1), always:
+ * 1 when the row exists and the secret matches (*res holds the row), 0
+ * when not, -1 when the reply (SQL error) is sent. */
+static int
+token_row(struct pb_req *r, const char *stmt, const struct pb_token *t,
+    PGresult **res)
+{
+	const char *p[1] = { t->id };
+	struct pb_err e;
+	int rc, found, ok;
+
+	rc = pb_db_exec(r->db, stmt, 1, p, res, &e);
+	if (rc != PB_DB_OK) {
+		pb_reply_sql(r, rc, *res, &e, "auth");
+		return -1;
+	}
+	found = PQntuples(*res) == 1;
+	ok = pb_token_check(t->secret, found ? PQgetvalue(*res, 0, 1) :
+	    dummy_hash) == 0;
+	return found && ok;
+}
+
 static int
 operator_ok(struct pb_req *r, const struct pb_token *t)
 {
 	const char *p[1] = { t->id };
 	PGresult *res = NULL;
 	struct pb_err e;
-	int rc, found, ok, ret = -1;
+	int rc, ret = -1;
 
-	rc = pb_db_exec(r->db, "api_token", 1, p, &res, &e);
-	if (rc != PB_DB_OK) {
-		pb_reply_sql(r, rc, res, &e, "auth");
+	if ((rc = token_row(r, "api_token", t, &res)) == -1)
 		goto out;
-	}
-	found = PQntuples(res) == 1;
-	ok = pb_token_check(t->secret, found ? PQgetvalue(res, 0, 1) :
-	    dummy_hash) == 0;
-	if (!found || !ok || strcmp(PQgetvalue(res, 0, 2), "f") != 0) {
+	if (rc == 0 || strcmp(PQgetvalue(res, 0, 2), "f") != 0) {
 		refuse(r, "the bearer token is unknown, wrong or revoked");
 		goto out;
 	}
@@ -62,25 +78,18 @@ out:
 static int
 install_ok(struct pb_req *r, const struct pb_token *t)
 {
-	const char *p[1] = { t->id };
 	struct pb_uuid node;
 	PGresult *res = NULL;
 	struct pb_err e;
-	int rc, found, ok, ret = -1;
+	int rc, ret = -1;
 
 	if (pb_uuid_parse(&node, r->arg[0], &e) == -1) {
 		pb_reply_bad(r, "auth", &e);
 		return -1;
 	}
-	rc = pb_db_exec(r->db, "install_token", 1, p, &res, &e);
-	if (rc != PB_DB_OK) {
-		pb_reply_sql(r, rc, res, &e, "auth");
+	if ((rc = token_row(r, "install_token", t, &res)) == -1)
 		goto out;
-	}
-	found = PQntuples(res) == 1;
-	ok = pb_token_check(t->secret, found ? PQgetvalue(res, 0, 1) :
-	    dummy_hash) == 0;
-	if (!found || !ok) {
+	if (rc == 0) {
 		refuse(r, "the install token is unknown, wrong or replaced by a "
 		    "newer install");
 		goto out;

@@ -1,9 +1,10 @@
 /* body.c: the request body: size, content type, JSON with position. */
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/num.h"
 #include "req.h"
 
 /* nginx refuses larger bodies first (client_max_body_size); this is the
@@ -20,23 +21,39 @@ is_json(const char *ct)
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+int
+pb_clen_parse(long long *len, const char *clen, struct pb_err *e)
+{
+	struct pb_err why;
+	char q[40];
+
+	*len = 0;
+	if (clen[0] == '\0')
+		return 0;
+	/* Any number of digits is a length (a large one gets 413 below);
+	 * a sign (even "-0"), a space or an overflow is not. */
+	if (clen[0] == '-' || pb_num_parse(len, clen, 0, LLONG_MAX,
+	    "Content-Length", &why) == -1) {
+		pb_quote(q, sizeof(q), clen, 24);
+		return pb_fail(e, "Content-Length \"%s\" is not a number of "
+		    "bytes", q);
+	}
+	return 0;
+}
+
 json_t *
 pb_req_json(struct pb_req *r, const char *where)
 {
 	json_error_t je;
 	json_t *root = NULL;
-	char *buf = NULL, *end;
-	long len = 0;
+	char *buf = NULL;
+	struct pb_err e;
+	long long len;
 	int got;
 
-	if (r->clen[0] != '\0') {
-		errno = 0;
-		len = strtol(r->clen, &end, 10);
-		if (errno != 0 || *end != '\0' || len < 0) {
-			pb_reply_error(r, 400, "bad_request", "%s: Content-Length "
-			    "is not a number", where);
-			return NULL;
-		}
+	if (pb_clen_parse(&len, r->clen, &e) == -1) {
+		pb_reply_bad(r, where, &e);
+		return NULL;
 	}
 	if (len > BODY_MAX) {
 		pb_reply_error(r, 413, "payload_too_large", "request body is "

@@ -6,11 +6,10 @@
 
 #include <sodium.h>
 
+#include "core/chars.h"
 #include "core/json_iter.h"
 #include "envout.h"
 
-#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-	"0123456789"
 
 enum kind { K_STR, K_INT, K_BOOL, K_B64OF };
 
@@ -23,34 +22,34 @@ static const struct key {
 } keys[] = {
 	{ "state", "PB_STATE", K_STR, "abcdefghijklmnopqrstuvwxyz_", 0 },
 	{ "action", "PB_ACTION", K_STR, "abcdefghijklmnopqrstuvwxyz_", 0 },
-	{ "message", "PB_MESSAGE", K_STR, ALNUM " .,:;()_+/=-", 0 },
+	{ "message", "PB_MESSAGE", K_STR, PB_ALNUM " .,:;()_+/=-", 0 },
 	{ "node_id", "PB_NODE_ID", K_STR, "0123456789abcdef-", 0 },
 	{ "retry_after", "PB_RETRY_AFTER", K_INT, NULL, 0 },
-	{ "token", "PB_TOKEN", K_STR, ALNUM "._-", 0 },
+	{ "token", "PB_TOKEN", K_STR, PB_ALNUM "._-", 0 },
 	{ "install_method", "PB_INSTALL_METHOD", K_STR,
 	  "abcdefghijklmnopqrstuvwxyz_", 0 },
-	{ "image_url", "PB_IMAGE_URL", K_STR, ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
+	{ "image_url", "PB_IMAGE_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
 	{ "image_sha256", "PB_IMAGE_SHA256", K_STR, "0123456789abcdef", 0 },
 	{ "image_sha256_of", "PB_IMAGE_SHA256_OF", K_STR,
 	  "abcdefghijklmnopqrstuvwxyz_", 0 },
-	{ "target_device", "PB_TARGET_DEVICE", K_STR, ALNUM "/_-", 0 },
+	{ "target_device", "PB_TARGET_DEVICE", K_STR, PB_ALNUM "/_-", 0 },
 	{ "resize_rootfs", "PB_RESIZE_ROOTFS", K_BOOL, NULL, 0 },
-	{ "callback_url", "PB_CALLBACK_URL", K_STR, ALNUM "-._~:/?#[]@!&*+,;=%",
+	{ "callback_url", "PB_CALLBACK_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%",
 	  0 },
-	{ "events_url", "PB_EVENTS_URL", K_STR, ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
+	{ "events_url", "PB_EVENTS_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
 	{ "files", "PB_FILES", K_INT, NULL, 0 },	/* the array: see below */
-	{ "nfs_server", "PB_NFS_SERVER", K_STR, ALNUM ".:[]-", 0 },
-	{ "nfs_path", "PB_NFS_PATH", K_STR, ALNUM "._/-", 0 },
-	{ "nfs_options", "PB_NFS_OPTIONS", K_STR, ALNUM ".,=_:/-", 1 },
+	{ "nfs_server", "PB_NFS_SERVER", K_STR, PB_ALNUM ".:[]-", 0 },
+	{ "nfs_path", "PB_NFS_PATH", K_STR, PB_ALNUM "._/-", 0 },
+	{ "nfs_options", "PB_NFS_OPTIONS", K_STR, PB_ALNUM ".,=_:/-", 1 },
 	{ "script", "PB_SCRIPT_B64", K_B64OF, NULL, 0 },
-	{ "script_args", "PB_SCRIPT_ARGS", K_STR, ALNUM " ._/=:,@+-", 1 },
+	{ "script_args", "PB_SCRIPT_ARGS", K_STR, PB_ALNUM " ._/=:,@+-", 1 },
 };
 
 static const struct key file_keys[] = {
-	{ "partition", "PART", K_STR, ALNUM "_-", 0 },
-	{ "path", "PATH", K_STR, ALNUM "._/-", 0 },
+	{ "partition", "PART", K_STR, PB_ALNUM "_-", 0 },
+	{ "path", "PATH", K_STR, PB_ALNUM "._/-", 0 },
 	{ "mode", "MODE", K_STR, "01234567", 0 },
-	{ "content_b64", "B64", K_STR, ALNUM "+/=", 1 },
+	{ "content_b64", "B64", K_STR, PB_ALNUM "+/=", 1 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -17,7 +17,7 @@
 #include "envout.h"
 #include "handlers.h"
 #include "hutil.h"
-#include "query.h"
+#include "qfield.h"
 #include "core/token.h"
 #include "wf/wf_instructions.h"
 
@@ -29,30 +29,41 @@
 enum { C_NODE, C_STATE, C_SERIAL, C_MAC, C_HOSTNAME, C_WORKFLOW, C_DEF,
 	C_SERVER, C_ISSUED, C_ATTEMPTS, C_REGISTERED };
 
-static const char *const qkeys[] = { "serial", "mac", "format", NULL };
-
-/* Why the agent waits, by state. */
-static const struct { const char *state, *msg; } waits[] = {
-	{ "discovered", "waiting for an operator to assign a workflow and "
-	  "move the node to pending" },
-	{ "pending", "pending without a workflow; waiting for one to be "
-	  "assigned" },
-	{ "install_failed", "the install failed; waiting for an operator to "
-	  "move the node to pending" },
-	{ "reprovision", "reprovisioning; waiting for the node to be moved to "
-	  "pending" },
-	{ "installing", "an install is in progress; waiting" },
+/* What the agent asked for. */
+struct boot_q {
+	struct pb_serial serial;
+	struct pb_mac mac;
+	int has_mac;
+	int env;		/* format=env: KEY='value' lines */
 };
 
-static const char *
-wait_message(const char *state)
+static int
+format_parse(const char *in, const char *name, void *out, struct pb_err *e)
 {
-	size_t i;
+	(void)name;
+	if (strcmp(in, "env") != 0 && strcmp(in, "json") != 0)
+		return pb_fail(e, "format \"%.8s\" is not json or env", in);
+	*(int *)out = strcmp(in, "env") == 0;
+	return 0;
+}
 
-	for (i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
-		if (strcmp(state, waits[i].state) == 0)
-			return waits[i].msg;
-	return "waiting for an operator";
+/* ?serial=&mac=&format=: the query, by table; buffer sizes as the
+ * values allow (a longer one is refused by its length). */
+static int
+boot_query(const struct pb_req *r, struct boot_q *q, struct pb_err *e)
+{
+	struct pb_qfield f[] = {
+		{ "serial", 1, 32, pb_qf_serial_loose, &q->serial, 0 },
+		{ "mac", 0, 40, pb_qf_mac, &q->mac, 0 },
+		{ "format", 0, 8, format_parse, &q->env, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	memset(q, 0, sizeof(*q));
+	if (pb_qfields(r->query, f, e) == -1)
+		return -1;
+	q->has_mac = f[1].given;
+	return 0;
 }
 
 static const char *
@@ -127,149 +138,188 @@ merge(json_t *to, const json_t *from, const char *prefix)
 			json_object_set(to, k, v);
 }
 
-void
-h_boot(struct pb_req *r)
+/* Run boot_pi() for q with a fresh token: 0 with its one row in *res,
+ * or -1 when the reply (SQL error, 404) is sent. */
+static int
+boot_pi(struct pb_req *r, const struct boot_q *q, struct pb_install_token *tok,
+    PGresult **res)
 {
-	char serial_in[32], mac_in[40], format[8], server[512], url[700];
-	struct pb_install_token tok;
 	unsigned char rnd[40];
-	struct pb_serial serial;
-	struct pb_mac mac;
-	struct pb_wf_node node;
-	const char *p[4], *state, *wf;
-	PGresult *res = NULL;
-	json_t *answer = NULL, *def = NULL, *instr = NULL;
-	json_error_t je;
-	char *env = NULL;
-	struct pb_err e, e2;
-	enum pb_action act;
-	int rc, issued, nfs = 0, env_out = 0;
-
-	if (pb_query_check(r->query, qkeys, &e) == -1 ||
-	    pb_query_get(r->query, "serial", serial_in, sizeof(serial_in),
-	    &e) == -1 ||
-	    pb_query_get(r->query, "mac", mac_in, sizeof(mac_in), &e) == -1 ||
-	    pb_query_get(r->query, "format", format, sizeof(format), &e) == -1)
-		goto bad;
-	if (serial_in[0] == '\0') {
-		pb_fail(&e, "query parameter \"serial\" is required");
-		goto bad;
-	}
-	if (pb_serial_parse_loose(&serial, serial_in, &e) == -1 ||
-	    (mac_in[0] != '\0' && pb_mac_parse(&mac, mac_in, &e) == -1))
-		goto bad;
-	if (strcmp(format, "env") == 0)
-		env_out = 1;
-	else if (format[0] != '\0' && strcmp(format, "json") != 0) {
-		pb_fail(&e, "format \"%.8s\" is not json or env", format);
-		goto bad;
-	}
+	const char *p[4];
+	struct pb_err e;
+	int rc;
 
 	/* A fresh token for every request costs a few microseconds; the
 	 * function keeps it only when it starts an install. */
 	randombytes_buf(rnd, sizeof(rnd));
-	pb_install_token_make(&tok, rnd);
+	pb_install_token_make(tok, rnd);
 	sodium_memzero(rnd, sizeof(rnd));
-	p[0] = serial.s;
-	p[1] = mac_in[0] != '\0' ? mac.s : NULL;
-	p[2] = tok.id;
-	p[3] = tok.hash_hex;
-	rc = pb_db_exec(r->db, "boot_pi", 4, p, &res, &e);
+	p[0] = q->serial.s;
+	p[1] = q->has_mac ? q->mac.s : NULL;
+	p[2] = tok->id;
+	p[3] = tok->hash_hex;
+	rc = pb_db_exec(r->db, "boot_pi", 4, p, res, &e);
 	if (rc != PB_DB_OK) {
-		pb_reply_sql(r, rc, res, &e, WHERE);
-		goto out;
+		pb_reply_sql(r, rc, *res, &e, WHERE);
+		return -1;
 	}
-	if (PQntuples(res) != 1 || cell(res, C_NODE) == NULL) {
+	if (PQntuples(*res) != 1 || cell(*res, C_NODE) == NULL) {
 		pb_reply_error(r, 404, "not_found", "%s: serial \"%s\" is not "
-		    "registered and auto_register is off", WHERE, serial.s);
-		goto out;
+		    "registered and auto_register is off", WHERE, q->serial.s);
+		return -1;
 	}
-	state = cell(res, C_STATE);
-	wf = cell(res, C_WORKFLOW);
-	issued = strcmp(cell(res, C_ISSUED), "t") == 0;
+	return 0;
+}
+
+/* The action for the row, and the workflow definition (*def, NULL when
+ * the node has none) that decides whether it boots an NFS root. */
+static int
+boot_decide(const PGresult *res, json_t **def, enum pb_action *act,
+    struct pb_err *e)
+{
+	const json_t *m;
+	json_error_t je;
+	int nfs = 0;
+
+	*def = NULL;
 	if (cell(res, C_DEF) != NULL) {
-		def = json_loads(cell(res, C_DEF), 0, &je);
-		if (def == NULL) {
-			pb_fail(&e, "definition: %s", je.text);
-			goto fault;
-		}
-		nfs = json_is_string(json_object_get(def, "install_method")) &&
-		    strcmp(json_string_value(json_object_get(def,
-		    "install_method")), "nfs") == 0;
+		if ((*def = json_loads(cell(res, C_DEF), 0, &je)) == NULL)
+			return pb_fail(e, "definition: %s", je.text);
+		m = json_object_get(*def, "install_method");
+		nfs = json_is_string(m) && strcmp(json_string_value(m),
+		    "nfs") == 0;
 	}
-	act = pb_boot_action(state, issued, nfs);
+	*act = pb_boot_action(cell(res, C_STATE),
+	    strcmp(cell(res, C_ISSUED), "t") == 0, nfs);
+	return 0;
+}
+
+static void
+set_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, json_string(v));
+}
+
+/* An install: the instructions, the token and where to report. */
+static void
+add_install(json_t *answer, const PGresult *res, const json_t *instr,
+    const struct pb_install_token *tok, const struct pb_wf_node *node)
+{
+	char s[700];
+
+	snprintf(s, sizeof(s), "install workflow %s, attempt %d",
+	    cell(res, C_WORKFLOW), atoi(cell(res, C_ATTEMPTS)) + 1);
+	set_str(answer, "message", s);
+	merge(answer, instr, NULL);
+	set_str(answer, "token", tok->text);
+	snprintf(s, sizeof(s), "%s/api/v1/nodes/%s/installed", node->server,
+	    node->id.s);
+	set_str(answer, "callback_url", s);
+	snprintf(s, sizeof(s), "%s/api/v1/nodes/%s/events", node->server,
+	    node->id.s);
+	set_str(answer, "events_url", s);
+}
+
+/* The answer for act, new; instr (install, nfs) made from def. */
+static json_t *
+boot_answer_new(const PGresult *res, enum pb_action act, const json_t *def,
+    const struct pb_install_token *tok, struct pb_err *e)
+{
+	char server[512], s[700];
+	struct pb_wf_node node;
+	json_t *answer, *instr = NULL;
+	const char *state = cell(res, C_STATE);
+
 	answer = json_pack("{s:s, s:s, s:s, s:s}", "state", state, "action",
 	    pb_action_name(act), "message", "", "node_id", cell(res, C_NODE));
 	if (answer == NULL) {
-		pb_fail(&e, "out of memory");
-		goto fault;
+		pb_fail(e, "out of memory");
+		return NULL;
 	}
-	if (act == PB_ACT_INSTALL || act == PB_ACT_NFS) {
-		if (wf_node(&node, res, server, sizeof(server), &e) == -1)
-			goto fault;
-		if ((instr = pb_wf_instructions_new(def, &node, &e)) == NULL)
-			goto fault;
+	if ((act == PB_ACT_INSTALL || act == PB_ACT_NFS) &&
+	    (wf_node(&node, res, server, sizeof(server), e) == -1 ||
+	    (instr = pb_wf_instructions_new(def, &node, e)) == NULL)) {
+		json_decref(answer);
+		return NULL;
 	}
 	switch (act) {
 	case PB_ACT_WAIT:
-		json_object_set_new(answer, "message",
-		    json_string(wait_message(state)));
+		set_str(answer, "message", pb_boot_wait_message(state));
 		json_object_set_new(answer, "retry_after",
 		    json_integer(RETRY_AFTER));
 		break;
 	case PB_ACT_INSTALL:
-		snprintf(url, sizeof(url), "install workflow %s, attempt %d", wf,
-		    atoi(cell(res, C_ATTEMPTS)) + 1);
-		json_object_set_new(answer, "message", json_string(url));
-		merge(answer, instr, NULL);
-		json_object_set_new(answer, "token", json_string(tok.text));
-		snprintf(url, sizeof(url), "%s/api/v1/nodes/%s/installed", server,
-		    node.id.s);
-		json_object_set_new(answer, "callback_url", json_string(url));
-		snprintf(url, sizeof(url), "%s/api/v1/nodes/%s/events", server,
-		    node.id.s);
-		json_object_set_new(answer, "events_url", json_string(url));
+		add_install(answer, res, instr, tok, &node);
 		break;
 	case PB_ACT_NFS:
-		snprintf(url, sizeof(url), "boot the NFS root of workflow %s", wf);
-		json_object_set_new(answer, "message", json_string(url));
+		snprintf(s, sizeof(s), "boot the NFS root of workflow %s",
+		    cell(res, C_WORKFLOW));
+		set_str(answer, "message", s);
 		merge(answer, instr, "nfs_");
 		/* A diskless node's one script step (the k3s agent) runs
 		 * on every NFS boot, so it travels with the NFS answer. */
 		merge(answer, instr, "script");
 		break;
 	case PB_ACT_LOCAL_BOOT:
-		json_object_set_new(answer, "message",
-		    json_string("boot from local storage"));
+		set_str(answer, "message", "boot from local storage");
 		break;
 	case PB_ACT_POWEROFF:
-		json_object_set_new(answer, "message",
-		    json_string("the node is retired; power off"));
+		set_str(answer, "message", "the node is retired; power off");
 		break;
 	}
-	if (env_out) {
-		if ((env = pb_envout_new(answer, &e2)) == NULL) {
-			pb_fail(&e, "format=env: %.400s", e2.msg);
-			goto fault;
-		}
-		pb_reply_text(r, 200, "text/plain; charset=us-ascii", env);
-	} else
+	json_decref(instr);
+	return answer;
+}
+
+/* Send answer as JSON or, for format=env, as KEY='value' lines. */
+static int
+boot_send(struct pb_req *r, const json_t *answer, int env_out,
+    struct pb_err *e)
+{
+	struct pb_err why;
+	char *env;
+
+	if (!env_out) {
 		pb_reply(r, 200, answer);
-	goto out;
-fault:
-	if (issued)
-		fail_install(r, cell(res, C_NODE), wf, &e);
-	else
-		pb_reply_internal(r, WHERE, &e);
-	goto out;
-bad:
-	pb_reply_bad(r, WHERE, &e);
+		return 0;
+	}
+	if ((env = pb_envout_new(answer, &why)) == NULL)
+		return pb_fail(e, "format=env: %.400s", why.msg);
+	pb_reply_text(r, 200, "text/plain; charset=us-ascii", env);
+	/* It holds the install token. */
+	sodium_memzero(env, strlen(env));
+	free(env);
+	return 0;
+}
+
+void
+h_boot(struct pb_req *r)
+{
+	struct pb_install_token tok;
+	struct boot_q q;
+	PGresult *res = NULL;
+	json_t *answer = NULL, *def = NULL;
+	struct pb_err e;
+	enum pb_action act = PB_ACT_WAIT;
+
+	memset(&tok, 0, sizeof(tok));
+	if (boot_query(r, &q, &e) == -1) {
+		pb_reply_bad(r, WHERE, &e);
+		return;
+	}
+	if (boot_pi(r, &q, &tok, &res) == -1)
+		goto out;
+	if (boot_decide(res, &def, &act, &e) == -1 ||
+	    (answer = boot_answer_new(res, act, def, &tok, &e)) == NULL ||
+	    boot_send(r, answer, q.env, &e) == -1) {
+		if (strcmp(cell(res, C_ISSUED), "t") == 0)
+			fail_install(r, cell(res, C_NODE), cell(res, C_WORKFLOW),
+			    &e);
+		else
+			pb_reply_internal(r, WHERE, &e);
+	}
 out:
 	sodium_memzero(&tok, sizeof(tok));
-	if (env != NULL)
-		sodium_memzero(env, strlen(env));
-	free(env);
-	json_decref(instr);
 	json_decref(def);
 	json_decref(answer);
 	PQclear(res);

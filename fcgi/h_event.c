@@ -12,65 +12,98 @@
 #define WHERE "event"
 #define INT_MAX_BYTES (1LL << 53)	/* exact in any JSON reader */
 
-/* The fields of each type, after "type". */
+/* Validators of event fields: each checks one value and copies it into
+ * the payload (out, a json_t object) under its name. */
+static int
+put(json_t *payload, const char *name, json_t *v)
+{
+	json_object_set_new(payload, name, v);	/* as before: no ENOMEM path */
+	return 0;
+}
+
+static int
+put_int(const json_t *v, const char *name, long long hi, json_t *payload,
+    struct pb_err *e)
+{
+	long long n;
+
+	if (pb_json_int(v, name, 0, hi, &n, e) == -1)
+		return -1;
+	return put(payload, name, json_integer(n));
+}
+
+static int
+put_bytes(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return put_int(v, name, INT_MAX_BYTES, out, e);
+}
+
+static int
+put_percent(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return put_int(v, name, 100, out, e);
+}
+
+static int
+put_reason(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	const char *s;
+
+	if (pb_json_text(v, name, 500, &s, e) == -1)
+		return -1;
+	return put(out, name, json_string(s));
+}
+
+/* log: the agent's log buffer, newlines and all. */
+static int
+put_log(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	const char *s;
+
+	if (pb_json_str(v, name, &s, e) == -1)
+		return -1;
+	return put(out, name, json_string(s));
+}
+
+#define FIELDS_MAX 3
+
+/* The fields of each type, after "type"; out is set per request. */
 static const struct {
 	const char *type;
-	const char *fields[4];
+	struct pb_jfield fields[FIELDS_MAX + 1];
 } types[] = {
-	{ "boot_started", { NULL } },
-	{ "install_started", { NULL } },
-	{ "install_progress", { "bytes", "total", "percent", NULL } },
-	{ "install_failed", { "reason", "log", NULL } },
-	{ "install_complete", { NULL } },
-	{ "first_boot", { NULL } },
-	{ "heartbeat", { NULL } },
+	{ "boot_started", { { NULL, 0, NULL, NULL, 0 } } },
+	{ "install_started", { { NULL, 0, NULL, NULL, 0 } } },
+	{ "install_progress", {
+		{ "bytes", PB_F_REQUIRED, put_bytes, NULL, 0 },
+		{ "total", PB_F_OPTIONAL, put_bytes, NULL, 0 },
+		{ "percent", PB_F_OPTIONAL, put_percent, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 } } },
+	{ "install_failed", {
+		{ "reason", PB_F_REQUIRED, put_reason, NULL, 0 },
+		{ "log", PB_F_OPTIONAL, put_log, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 } } },
+	{ "install_complete", { { NULL, 0, NULL, NULL, 0 } } },
+	{ "first_boot", { { NULL, 0, NULL, NULL, 0 } } },
+	{ "heartbeat", { { NULL, 0, NULL, NULL, 0 } } },
 };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
-/* Check the fields of one type and copy them into payload. */
+/* Check the fields of type t and copy them into payload. */
 static int
 fields(size_t t, const json_t *root, json_t *payload, struct pb_err *e)
 {
-	struct pb_field f[6];
-	const char *s;
-	long long n;
+	struct pb_jfield f[FIELDS_MAX + 2];
 	size_t i;
 
-	f[0] = (struct pb_field){ "type", 1, NULL };
-	for (i = 0; types[t].fields[i] != NULL; i++)
-		f[i + 1] = (struct pb_field){ types[t].fields[i], 0, NULL };
-	f[i + 1] = (struct pb_field){ NULL, 0, NULL };
-	if (strcmp(types[t].type, "install_progress") == 0)
-		f[1].required = 1;	/* bytes */
-	if (strcmp(types[t].type, "install_failed") == 0)
-		f[1].required = 1;	/* reason */
-	if (pb_fields(root, f, e) == -1)
-		return -1;
-	for (i = 1; f[i].name != NULL; i++) {
-		if (f[i].v == NULL || json_is_null(f[i].v))
-			continue;
-		if (strcmp(f[i].name, "percent") == 0) {
-			if (pb_json_int(f[i].v, "percent", 0, 100, &n, e) == -1)
-				return -1;
-			json_object_set_new(payload, "percent", json_integer(n));
-		} else if (strcmp(f[i].name, "bytes") == 0 ||
-		    strcmp(f[i].name, "total") == 0) {
-			if (pb_json_int(f[i].v, f[i].name, 0, INT_MAX_BYTES, &n,
-			    e) == -1)
-				return -1;
-			json_object_set_new(payload, f[i].name, json_integer(n));
-		} else if (strcmp(f[i].name, "reason") == 0) {
-			if (pb_json_text(f[i].v, "reason", 500, &s, e) == -1)
-				return -1;
-			json_object_set_new(payload, "reason", json_string(s));
-		} else {	/* log: the agent's log buffer, newlines and all */
-			if (pb_json_str(f[i].v, "log", &s, e) == -1)
-				return -1;
-			json_object_set_new(payload, "log", json_string(s));
-		}
+	f[0] = (struct pb_jfield){ "type", PB_F_REQUIRED, NULL, NULL, 0 };
+	for (i = 0; types[t].fields[i].name != NULL; i++) {
+		f[i + 1] = types[t].fields[i];
+		f[i + 1].out = payload;
 	}
-	return 0;
+	f[i + 1] = (struct pb_jfield){ NULL, 0, NULL, NULL, 0 };
+	return pb_jfields(root, f, e);
 }
 
 void

@@ -8,7 +8,7 @@
 void
 h_installed(struct pb_req *r)
 {
-	struct pb_field f[] = { { NULL, 0, NULL } };
+	struct pb_jfield f[] = { { NULL, 0, NULL, NULL, 0 } };
 	struct pb_uuid id;
 	const char *p[2];
 	json_t *root;
@@ -18,7 +18,7 @@ h_installed(struct pb_req *r)
 		return;
 	if ((root = pb_req_json(r, WHERE)) == NULL)
 		return;
-	if (pb_fields(root, f, &e) == -1) {
+	if (pb_jfields(root, f, &e) == -1) {
 		pb_reply_bad(r, WHERE, &e);
 		json_decref(root);
 		return;

@@ -3,62 +3,49 @@
  * node's is refused by the trigger (409 naming both arches). */
 #include "handlers.h"
 #include "hutil.h"
-#include "boot/model.h"
-#include "core/nodestate.h"
 
 #define WHERE "patch node"
+
+/* p[] of node_patch: id, then per field "t"/"f" (given) and the value
+ * (NULL: cleared). */
+static void
+set(const char **p, int i, const struct pb_jfield *f, const char *v)
+{
+	p[1 + 2 * i] = f[i].given != PB_ABSENT ? "t" : "f";
+	p[2 + 2 * i] = f[i].given == PB_GIVEN ? v : NULL;
+}
 
 void
 h_node_patch(struct pb_req *r)
 {
-	struct pb_field f[] = {
-		{ "hostname", 0, NULL }, { "pi_model", 0, NULL },
-		{ "workflow_id", 0, NULL }, { NULL, 0, NULL },
+	struct pb_hostname host;
+	const char *model = NULL, *wf = NULL, *p[7];
+	struct pb_jfield f[] = {
+		{ "hostname", PB_F_OPTIONAL, pb_jf_hostname, &host, 0 },
+		{ "pi_model", PB_F_OPTIONAL, pb_jf_model, &model, 0 },
+		{ "workflow_id", PB_F_OPTIONAL, pb_jf_workflow_id, &wf, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
 	};
 	struct pb_uuid id;
-	struct pb_hostname host;
-	enum pb_model model;
-	const char *p[7], *s;
 	json_t *root;
 	struct pb_err e;
-	int i, any = 0;
 
 	if (pb_arg_uuid(r, 0, WHERE, &id) == -1)
 		return;
 	if ((root = pb_req_json(r, WHERE)) == NULL)
 		return;
-	if (pb_fields(root, f, &e) == -1)
+	if (pb_jfields(root, f, &e) == -1)
 		goto bad;
-	p[0] = id.s;
-	for (i = 0; i < 3; i++) {
-		p[1 + 2 * i] = f[i].v != NULL ? "t" : "f";
-		p[2 + 2 * i] = NULL;
-		if (f[i].v == NULL)
-			continue;
-		any = 1;
-		if (json_is_null(f[i].v))
-			continue;
-		if (pb_json_str(f[i].v, f[i].name, &s, &e) == -1)
-			goto bad;
-		if (i == 0) {
-			if (pb_hostname_parse(&host, s, &e) == -1)
-				goto bad;
-			p[2] = host.s;
-		} else if (i == 1) {
-			if (pb_model_parse(&model, s, &e) == -1)
-				goto bad;
-			p[4] = pb_model_name(model);
-		} else {
-			if (pb_workflow_id_check(s, &e) == -1)
-				goto bad;
-			p[6] = s;
-		}
-	}
-	if (!any) {
+	if (f[0].given == PB_ABSENT && f[1].given == PB_ABSENT &&
+	    f[2].given == PB_ABSENT) {
 		pb_fail(&e, "nothing to change; fields: hostname, pi_model, "
 		    "workflow_id");
 		goto bad;
 	}
+	p[0] = id.s;
+	set(p, 0, f, host.s);
+	set(p, 1, f, model);
+	set(p, 2, f, wf);
 	pb_exec_json(r, WHERE, "node_patch", 7, p, 200, "no such node");
 	json_decref(root);
 	return;

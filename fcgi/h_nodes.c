@@ -1,16 +1,10 @@
 /* h_nodes.c: GET /nodes (filters, paging), GET /nodes/{id},
  * DELETE /nodes/{id}. */
-#include <string.h>
+#include <stdio.h>
 
 #include "handlers.h"
 #include "hutil.h"
-#include "boot/model.h"
-#include "core/nodestate.h"
-#include "query.h"
-
-static const char *const list_keys[] = {
-	"arch", "state", "pi_model", "workflow", "limit", "after", NULL,
-};
+#include "qfield.h"
 
 /* GET /nodes?arch=&state=&pi_model=&workflow=&limit=&after=: ordered by
  * id, so "after=<last id of a page>" pages stably while nodes come and
@@ -18,45 +12,30 @@ static const char *const list_keys[] = {
 void
 h_nodes_list(struct pb_req *r)
 {
-	char arch[16], state[32], model[16], wf[80], after[48], limit[8];
 	const char *p[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
-	struct pb_uuid a;
-	enum pb_model m;
+	char wf[64], limit[8];
+	struct pb_uuid after;
+	int n = 100;
+	struct pb_qfield f[] = {
+		{ "arch", 0, 16, pb_qf_arch, &p[0], 0 },
+		{ "state", 0, 32, pb_qf_state, &p[1], 0 },
+		{ "pi_model", 0, 16, pb_qf_model, &p[2], 0 },
+		{ "workflow", 0, 80, pb_qf_workflow_id, wf, 0 },
+		{ "after", 0, 48, pb_qf_uuid, &after, 0 },
+		{ "limit", 0, 16, pb_qf_limit, &n, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
 	struct pb_err e;
 
-	if (pb_query_check(r->query, list_keys, &e) == -1 ||
-	    pb_query_get(r->query, "arch", arch, sizeof(arch), &e) == -1 ||
-	    pb_query_get(r->query, "state", state, sizeof(state), &e) == -1 ||
-	    pb_query_get(r->query, "pi_model", model, sizeof(model), &e) == -1 ||
-	    pb_query_get(r->query, "workflow", wf, sizeof(wf), &e) == -1 ||
-	    pb_query_get(r->query, "after", after, sizeof(after), &e) == -1)
-		goto bad;
-	if (arch[0] != '\0' && pb_arch_parse(&p[0], arch, &e) == -1)
-		goto bad;
-	if (state[0] != '\0' && pb_state_parse(&p[1], state, &e) == -1)
-		goto bad;
-	if (model[0] != '\0') {
-		if (pb_model_parse(&m, model, &e) == -1)
-			goto bad;
-		p[2] = pb_model_name(m);
-	}
-	if (wf[0] != '\0') {
-		if (pb_workflow_id_check(wf, &e) == -1)
-			goto bad;
-		p[3] = wf;
-	}
-	if (after[0] != '\0') {
-		if (pb_uuid_parse(&a, after, &e) == -1)
-			goto bad;
-		p[4] = a.s;
-	}
-	if (pb_query_limit(r, "nodes", 100, limit) == -1)
+	if (pb_qfields(r->query, f, &e) == -1) {
+		pb_reply_bad(r, "nodes", &e);
 		return;
+	}
+	p[3] = f[3].given ? wf : NULL;
+	p[4] = f[4].given ? after.s : NULL;
+	snprintf(limit, sizeof(limit), "%d", n);
 	p[5] = limit;
 	pb_exec_json(r, "nodes", "nodes_list", 6, p, 200, "");
-	return;
-bad:
-	pb_reply_bad(r, "nodes", &e);
 }
 
 void

@@ -7,23 +7,23 @@
 
 #include "handlers.h"
 #include "hutil.h"
-#include "boot/model.h"
 
 #define WHERE "register-pi"
 
 void
 h_register(struct pb_req *r)
 {
-	struct pb_field f[] = {
-		{ "serial", 1, NULL }, { "mac", 1, NULL },
-		{ "model", 0, NULL }, { "ip_address", 0, NULL },
-		{ NULL, 0, NULL },
-	};
 	struct pb_serial serial;
 	struct pb_mac mac;
 	struct pb_ip ip;
-	enum pb_model model;
-	const char *s, *p[5];
+	const char *model = NULL, *p[5];
+	struct pb_jfield f[] = {
+		{ "serial", PB_F_REQUIRED, pb_jf_serial_loose, &serial, 0 },
+		{ "mac", PB_F_REQUIRED, pb_jf_mac, &mac, 0 },
+		{ "model", PB_F_OPTIONAL, pb_jf_model, &model, 0 },
+		{ "ip_address", PB_F_OPTIONAL, pb_jf_ip, &ip, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	PGresult *res = NULL;
 	json_t *root, *out = NULL;
 	struct pb_err e;
@@ -31,27 +31,12 @@ h_register(struct pb_req *r)
 
 	if ((root = pb_req_json(r, WHERE)) == NULL)
 		return;
-	if (pb_fields(root, f, &e) == -1 ||
-	    pb_json_str(f[0].v, "serial", &s, &e) == -1 ||
-	    pb_serial_parse_loose(&serial, s, &e) == -1 ||
-	    pb_json_str(f[1].v, "mac", &s, &e) == -1 ||
-	    pb_mac_parse(&mac, s, &e) == -1)
+	if (pb_jfields(root, f, &e) == -1)
 		goto bad;
 	p[0] = serial.s;
 	p[1] = mac.s;
-	p[2] = p[3] = NULL;
-	if (f[2].v != NULL && !json_is_null(f[2].v)) {
-		if (pb_json_str(f[2].v, "model", &s, &e) == -1 ||
-		    pb_model_parse(&model, s, &e) == -1)
-			goto bad;
-		p[2] = pb_model_name(model);
-	}
-	if (f[3].v != NULL && !json_is_null(f[3].v)) {
-		if (pb_json_str(f[3].v, "ip_address", &s, &e) == -1 ||
-		    pb_ip_parse(&ip, s, &e) == -1)
-			goto bad;
-		p[3] = ip.s;
-	}
+	p[2] = model;
+	p[3] = f[3].given == PB_GIVEN ? ip.s : NULL;
 	p[4] = "api:register-pi";
 	rc = pb_db_exec(r->db, "register_pi", 5, p, &res, &e);
 	if (rc != PB_DB_OK) {

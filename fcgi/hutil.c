@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "hutil.h"
-#include "query.h"
 
 int
 pb_arg_uuid(struct pb_req *r, int i, const char *where, struct pb_uuid *out)
@@ -40,31 +39,4 @@ pb_exec_json(struct pb_req *r, const char *what, const char *stmt, int n,
 		pb_reply(r, status, body);	/* compact, keys in order */
 	json_decref(body);
 	PQclear(res);
-}
-
-int
-pb_query_limit(struct pb_req *r, const char *where, int def, char out[8])
-{
-	struct pb_err e;
-	char v[16], *end;
-	long n;
-	int rc;
-
-	rc = pb_query_get(r->query, "limit", v, sizeof(v), &e);
-	if (rc == -1) {
-		pb_reply_bad(r, where, &e);
-		return -1;
-	}
-	if (rc == 0) {
-		snprintf(out, 8, "%d", def);
-		return 0;
-	}
-	n = strtol(v, &end, 10);
-	if (v[0] < '0' || v[0] > '9' || *end != '\0' || n < 1 || n > 1000) {
-		pb_reply_error(r, 400, "bad_request", "%s: limit \"%.15s\" is "
-		    "not a number from 1 to 1000", where, v);
-		return -1;
-	}
-	snprintf(out, 8, "%ld", n);
-	return 0;
 }

@@ -16,9 +16,4 @@ int pb_arg_uuid(struct pb_req *r, int i, const char *where,
 void pb_exec_json(struct pb_req *r, const char *what, const char *stmt,
     int n, const char *const *p, int status, const char *notfound);
 
-/* Query parameter key (allowed keys checked by the caller) as a page
- * size from 1 to 1000, default def; replies 400. */
-int pb_query_limit(struct pb_req *r, const char *where, int def,
-    char out[8]);
-
 #endif

@@ -1,11 +1,17 @@
 /* jsonfield.c: body fields by table, with reasons that name them. */
 #include <string.h>
 
+#include "boot/model.h"
+#include "core/ident.h"
 #include "core/json_iter.h"
+#include "core/nodestate.h"
 #include "jsonfield.h"
 
+/* The most rows a pb_field table has (pb_fields() copies it). */
+#define FIELDS_MAX 16
+
 int
-pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e)
+pb_jfields(const json_t *obj, struct pb_jfield *f, struct pb_err *e)
 {
 	const char *key;
 	const json_t *v;
@@ -13,7 +19,7 @@ pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e)
 	size_t i;
 
 	for (i = 0; f[i].name != NULL; i++)
-		f[i].v = NULL;
+		f[i].given = PB_ABSENT;
 	if (!json_is_object(obj))
 		return pb_fail(e, "body must be a JSON object");
 	json_object_foreach(pb_json_iterable(obj), key, v) {
@@ -24,11 +30,111 @@ pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e)
 			pb_quote(q, sizeof(q), key, 40);
 			return pb_fail(e, "unknown field \"%s\"", q);
 		}
-		f[i].v = v;
+		f[i].given = json_is_null(v) ? PB_GIVEN_NULL : PB_GIVEN;
 	}
 	for (i = 0; f[i].name != NULL; i++)
-		if (f[i].required && (f[i].v == NULL || json_is_null(f[i].v)))
+		if ((f[i].flags & PB_F_REQUIRED) && f[i].given != PB_GIVEN)
 			return pb_fail(e, "field \"%s\" is required", f[i].name);
+	for (i = 0; f[i].name != NULL; i++) {
+		if (f[i].parse == NULL || f[i].given == PB_ABSENT ||
+		    (f[i].given == PB_GIVEN_NULL && !(f[i].flags & PB_F_NULL)))
+			continue;
+		if (f[i].parse(json_object_get(obj, f[i].name), f[i].name,
+		    f[i].out, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* pb_fields()' validator: the value itself. */
+static int
+keep(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	(void)name;
+	(void)e;
+	*(const json_t **)out = v;
+	return 0;
+}
+
+int
+pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e)
+{
+	struct pb_jfield jf[FIELDS_MAX + 1];
+	size_t i;
+
+	for (i = 0; f[i].name != NULL; i++) {
+		if (i == FIELDS_MAX)
+			return pb_fail(e, "more than %d fields in a table",
+			    FIELDS_MAX);
+		f[i].v = NULL;
+		jf[i] = (struct pb_jfield){ f[i].name, f[i].required ?
+		    PB_F_REQUIRED : PB_F_NULL, keep, &f[i].v, PB_ABSENT };
+	}
+	jf[i] = (struct pb_jfield){ NULL, 0, NULL, NULL, PB_ABSENT };
+	return pb_jfields(obj, jf, e);
+}
+
+int
+pb_jf_str(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return pb_json_str(v, name, out, e);
+}
+
+int
+pb_jf_comment(const json_t *v, const char *name, void *out,
+    struct pb_err *e)
+{
+	return pb_json_text(v, name, 500, out, e);
+}
+
+int
+pb_jf_bool(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return pb_json_bool(v, name, out, e);
+}
+
+/* The identifier parsers name the field themselves ("serial \"x\" is
+ * not ..."), so these only take the string first. */
+#define STR_THEN(fn, parse)						\
+int									\
+fn(const json_t *v, const char *name, void *out, struct pb_err *e)	\
+{									\
+	const char *s = NULL;						\
+									\
+	if (pb_json_str(v, name, &s, e) == -1)				\
+		return -1;						\
+	return parse;							\
+}
+
+STR_THEN(pb_jf_serial_loose, pb_serial_parse_loose(out, s, e))
+STR_THEN(pb_jf_mac, pb_mac_parse(out, s, e))
+STR_THEN(pb_jf_ip, pb_ip_parse(out, s, e))
+STR_THEN(pb_jf_hostname, pb_hostname_parse(out, s, e))
+STR_THEN(pb_jf_state, pb_state_parse(out, s, e))
+
+int
+pb_jf_model(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	enum pb_model m;
+	const char *s = NULL;
+
+	if (pb_json_str(v, name, &s, e) == -1 ||
+	    pb_model_parse(&m, s, e) == -1)
+		return -1;
+	*(const char **)out = pb_model_name(m);
+	return 0;
+}
+
+int
+pb_jf_workflow_id(const json_t *v, const char *name, void *out,
+    struct pb_err *e)
+{
+	const char *s = NULL;
+
+	if (pb_json_str(v, name, &s, e) == -1 ||
+	    pb_workflow_id_check(s, e) == -1)
+		return -1;
+	*(const char **)out = s;
 	return 0;
 }
 

@@ -65,6 +65,10 @@ void pb_reply_sql(struct pb_req *r, int rc, const PGresult *res,
  * empty.  Replies 413/415/400 itself and returns NULL on failure. */
 json_t *pb_req_json(struct pb_req *r, const char *where);
 
+/* CONTENT_LENGTH as a length (0 when ""): decimal digits only, so
+ * "-1", "+5", " 5" and an overflow are refused with the reason (pure). */
+int pb_clen_parse(long long *len, const char *clen, struct pb_err *e);
+
 /* Log a line to stderr with the program name and pid. */
 void pb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -70,6 +70,11 @@ test_expect_success 'bad filters are 400 with the reason' '
 	after=x|nodes: id \"x\" is not a UUID
 	limit=0|nodes: limit \"0\" is not a number from 1 to 1000
 	limit=10x|nodes: limit \"10x\" is not a number from 1 to 1000
+	limit=-1|nodes: limit \"-1\" is not a number from 1 to 1000
+	limit=%2B5|nodes: limit \"+5\" is not a number from 1 to 1000
+	limit=%205|nodes: limit \" 5\" is not a number from 1 to 1000
+	limit=99999999999999999999|nodes: query: limit: value longer than 15 bytes
+	limit=999999999999999|nodes: limit \"999999999999999\" is not a number from 1 to 1000
 	order=id|nodes: query: unknown parameter \"order\"
 	EOF2
 	while IFS="|" read -r q msg; do

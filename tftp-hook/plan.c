@@ -10,6 +10,7 @@
 
 #include "hook.h"
 #include "boot/render.h"
+#include "core/boot_action.h"
 #include "wf/wf_instructions.h"
 
 #define FW "rpi-firmware/"
@@ -91,19 +92,14 @@ add_file(struct dirspec *d, const char *name, const char *data, size_t len)
 
 /* States in which a node boots what is on its own storage: it must
  * never be served anything bootable (DESIGN.md 4, the fence).  For an
- * NFS workflow these are the states that boot the NFS root. */
+ * NFS workflow these are the states that boot the NFS root.  Which
+ * states those are is the boot table's (lib/core/boot_action.c). */
 static int
 runs_installed_os(const char *state)
 {
-	static const char *const s[] = {
-		"installed", "active", "migrating", "serving_source", NULL,
-	};
-	const char *const *p;
+	const struct pb_boot_state *s = pb_boot_state(state);
 
-	for (p = s; *p != NULL; p++)
-		if (strcmp(*p, state) == 0)
-			return 1;
-	return 0;
+	return s != NULL && s->cls == PB_BOOT_RUN;
 }
 
 /* a: an untrusted value (quoted here); b: a reason already quoted. */

@@ -5,7 +5,8 @@
 
 #include "core/err.h"
 
-/* in must be a state name exactly; *out points at the static name. */
+/* in must be a state name exactly (a row of pb_boot_states[]); *out
+ * points at the static name. */
 int pb_state_parse(const char **out, const char *in, struct pb_err *e);
 
 /* "aarch64" or "x86_64". */

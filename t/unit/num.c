@@ -1,4 +1,5 @@
 /* Unit tests for lib/core/num.c.  want NULL: refused. */
+#include <limits.h>
 #include <stdio.h>
 
 #include "core/num.h"
@@ -17,6 +18,7 @@ main(void)
 	struct pb_err e;
 	char got[32], name[80];
 	size_t i;
+	long long ll;
 	int v;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -29,6 +31,16 @@ main(void)
 		} else
 			tap_is(NULL, cases[i].want, name);
 	}
+	tap_ok(pb_num_parse(&ll, "9223372036854775807", 0, LLONG_MAX, "n",
+	    &e) == 0 && ll == LLONG_MAX, "long long: the largest");
+	tap_ok(pb_num_parse(&ll, "9223372036854775808", 0, LLONG_MAX, "n",
+	    &e) == -1, "long long: overflow refused");
+	tap_ok(pb_num_parse(&ll, "+1", 0, 5, "n", &e) == -1 &&
+	    pb_num_parse(&ll, " 1", 0, 5, "n", &e) == -1 &&
+	    pb_num_parse(&ll, "-1", 0, 5, "n", &e) == -1,
+	    "long long: sign, space, below range refused");
+	tap_is(e.msg, "n \"-1\" is not a number from 0 to 5",
+	    "long long: the reason");
 	tap_ok(pb_int_parse(&v, "4x", 1, 64, "workers", &e) == -1,
 	    "a bad number is refused");
 	tap_is(e.msg, "workers \"4x\" is not a number from 1 to 64",
