@@ -1,39 +1,12 @@
 /* render_cmdline.c: cmdline.txt by boot mode (pure).  One line; the
  * firmware prepends its own parameters. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "boot/render.h"
+#include "boot/render_out.h"
 #include "core/chars.h"
 #include "core/url.h"
-
-struct out { char *buf; size_t size, len; int full; };
-
-static void
-word(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	if (o->len > 0) {
-		if (o->len + 1 >= o->size) {
-			o->full = 1;
-			return;
-		}
-		o->buf[o->len++] = ' ';
-		o->buf[o->len] = '\0';
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->size - o->len)
-		o->full = 1;
-	else
-		o->len += (size_t)n;
-}
 
 static const char *const modes[] = {
 	[PB_MODE_DISCOVERY] = "discovery", [PB_MODE_INSTALL] = "install",
@@ -62,7 +35,7 @@ ssize_t
 pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
     struct pb_err *e)
 {
-	struct out o = { buf, size, 0, 0 };
+	struct pb_out o = { buf, size, 0, 0 };
 	struct pb_err why;
 
 	if (size < 2)
@@ -101,23 +74,23 @@ pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
 
 	/* serial0 is rewritten by the firmware to the UART that
 	 * enable_uart=1 turned on, whichever the board has. */
-	word(&o, "console=serial0,115200");
-	word(&o, "console=tty1");
-	word(&o, "pureboot.server=%s", in->server);
-	word(&o, "pureboot.mode=%s", pb_boot_mode_name(in->mode));
+	pb_out_word(&o, "console=serial0,115200");
+	pb_out_word(&o, "console=tty1");
+	pb_out_word(&o, "pureboot.server=%s", in->server);
+	pb_out_word(&o, "pureboot.mode=%s", pb_boot_mode_name(in->mode));
 	if (in->mode != PB_MODE_DISCOVERY) {
-		word(&o, "pureboot.state=%s", in->state);
-		word(&o, "pureboot.serial=%s", in->serial->s);
-		word(&o, "pureboot.node_id=%s", in->node_id->s);
+		pb_out_word(&o, "pureboot.state=%s", in->state);
+		pb_out_word(&o, "pureboot.serial=%s", in->serial->s);
+		pb_out_word(&o, "pureboot.node_id=%s", in->node_id->s);
 		if (in->mac != NULL)
-			word(&o, "pureboot.mac=%s", in->mac->s);
+			pb_out_word(&o, "pureboot.mac=%s", in->mac->s);
 		if (in->hostname != NULL)
-			word(&o, "pureboot.hostname=%s", in->hostname->s);
+			pb_out_word(&o, "pureboot.hostname=%s", in->hostname->s);
 	}
 	if (in->mode == PB_MODE_NFS) {
-		word(&o, "pureboot.nfs_server=%s", in->nfs_server);
-		word(&o, "pureboot.nfs_path=%s", in->nfs_path);
-		word(&o, "pureboot.nfs_options=%s", in->nfs_options);
+		pb_out_word(&o, "pureboot.nfs_server=%s", in->nfs_server);
+		pb_out_word(&o, "pureboot.nfs_path=%s", in->nfs_path);
+		pb_out_word(&o, "pureboot.nfs_options=%s", in->nfs_options);
 	}
 	if (o.full || o.len + 1 >= size)
 		return pb_fail(e, "cmdline.txt: longer than %zu bytes", size - 2);

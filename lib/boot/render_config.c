@@ -1,30 +1,11 @@
 /* render_config.c: config.txt for one node or the discovery root (pure). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "boot/render.h"
+#include "boot/render_out.h"
 #include "core/chars.h"
 
-
-struct out { char *buf; size_t size, len; int full; };
-
-static void
-put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->size - o->len)
-		o->full = 1;
-	else
-		o->len += (size_t)n;
-}
 
 static int
 check_filter(const char *f, struct pb_err *e)
@@ -58,7 +39,7 @@ ssize_t
 pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
     struct pb_err *e)
 {
-	struct out o = { buf, size, 0, 0 };
+	struct pb_out o = { buf, size, 0, 0 };
 	const struct pb_config_section *s;
 	size_t i;
 
@@ -80,24 +61,24 @@ pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
 			return -1;
 	}
 
-	put(&o, "# PureBoot-Pi: %s\n", in->what);
-	put(&o, "# Written by pureboot-tftp-hook from the database; "
+	pb_out_printf(&o, "# PureBoot-Pi: %s\n", in->what);
+	pb_out_printf(&o, "# Written by pureboot-tftp-hook from the database; "
 	    "changes here are overwritten.\n");
-	put(&o, "arm_64bit=1\n");
+	pb_out_printf(&o, "arm_64bit=1\n");
 	/* 'initramfs' takes no '=': "initramfs=x" is silently ignored. */
 	if (in->initramfs != NULL)
-		put(&o, "initramfs %s followkernel\n", in->initramfs);
-	put(&o, "enable_uart=1\n");
+		pb_out_printf(&o, "initramfs %s followkernel\n", in->initramfs);
+	pb_out_printf(&o, "enable_uart=1\n");
 	for (i = 0; i < in->nsections; i++) {
 		s = &in->sections[i];
-		put(&o, "[%s]\n", s->filter);
-		put(&o, "kernel=%s\n", s->kernel);
+		pb_out_printf(&o, "[%s]\n", s->filter);
+		pb_out_printf(&o, "kernel=%s\n", s->kernel);
 		/* The Debian kernel's DTBs carry mainline names the firmware
 		 * would not look for: name the one we link. */
 		if (s->dtb != NULL)
-			put(&o, "device_tree=%s\n", s->dtb);
+			pb_out_printf(&o, "device_tree=%s\n", s->dtb);
 	}
-	put(&o, "[all]\n");
+	pb_out_printf(&o, "[all]\n");
 	if (o.full)
 		return pb_fail(e, "config.txt: longer than %zu bytes", size - 1);
 	return (ssize_t)o.len;
