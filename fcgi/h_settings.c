@@ -15,36 +15,32 @@ h_settings_get(struct pb_req *r)
 void
 h_settings_patch(struct pb_req *r)
 {
-	struct pb_field f[] = {
-		{ "server_url", 0, NULL }, { "auto_register", 0, NULL },
-		{ "discovery", 0, NULL }, { NULL, 0, NULL },
+	struct pb_url url;
+	int b[2];
+	/* lib/core/url.c owns the URL rule; the settings table's CHECK is
+	 * its copy in SQL.  What goes to SQL is the parsed URL.  A null
+	 * goes to the validators, which refuse it. */
+	struct pb_jfield f[] = {
+		{ "server_url", PB_F_NULL, pb_jf_url, &url, PB_ABSENT },
+		{ "auto_register", PB_F_NULL, pb_jf_bool, &b[0], PB_ABSENT },
+		{ "discovery", PB_F_NULL, pb_jf_bool, &b[1], PB_ABSENT },
+		{ NULL, 0, NULL, NULL, PB_ABSENT },
 	};
 	const char *p[3] = { NULL, NULL, NULL };
-	struct pb_url url;
 	PGresult *res = NULL;
 	json_t *root;
 	struct pb_err e;
-	int i, b, rc;
+	int i, rc;
 
 	if ((root = pb_req_json(r, WHERE)) == NULL)
 		return;
-	if (pb_fields(root, f, &e) == -1)
+	if (pb_jfields(root, f, &e) == -1)
 		goto bad;
-	/* lib/core/url.c owns the rule; the settings table's CHECK is
-	 * its copy in SQL.  What goes to SQL is the parsed URL. */
-	if (f[0].v != NULL) {
-		if (pb_json_str(f[0].v, "server_url", &p[0], &e) == -1 ||
-		    pb_url_parse(&url, p[0], &e) == -1)
-			goto bad;
+	if (f[0].given == PB_GIVEN)
 		p[0] = url.s;
-	}
-	for (i = 1; i < 3; i++) {
-		if (f[i].v == NULL)
-			continue;
-		if (pb_json_bool(f[i].v, f[i].name, &b, &e) == -1)
-			goto bad;
-		p[i] = b ? "on" : "off";
-	}
+	for (i = 1; i < 3; i++)
+		if (f[i].given == PB_GIVEN)
+			p[i] = b[i - 1] ? "on" : "off";
 	if (p[0] == NULL && p[1] == NULL && p[2] == NULL) {
 		pb_fail(&e, "nothing to change; fields: server_url, "
 		    "auto_register, discovery");

@@ -5,10 +5,8 @@
 #include "core/ident.h"
 #include "core/json_iter.h"
 #include "core/nodestate.h"
+#include "core/url.h"
 #include "jsonfield.h"
-
-/* The most rows a pb_field table has (pb_fields() copies it). */
-#define FIELDS_MAX 16
 
 int
 pb_jfields(const json_t *obj, struct pb_jfield *f, struct pb_err *e)
@@ -44,34 +42,6 @@ pb_jfields(const json_t *obj, struct pb_jfield *f, struct pb_err *e)
 			return -1;
 	}
 	return 0;
-}
-
-/* pb_fields()' validator: the value itself. */
-static int
-keep(const json_t *v, const char *name, void *out, struct pb_err *e)
-{
-	(void)name;
-	(void)e;
-	*(const json_t **)out = v;
-	return 0;
-}
-
-int
-pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e)
-{
-	struct pb_jfield jf[FIELDS_MAX + 1];
-	size_t i;
-
-	for (i = 0; f[i].name != NULL; i++) {
-		if (i == FIELDS_MAX)
-			return pb_fail(e, "more than %d fields in a table",
-			    FIELDS_MAX);
-		f[i].v = NULL;
-		jf[i] = (struct pb_jfield){ f[i].name, f[i].required ?
-		    PB_F_REQUIRED : PB_F_NULL, keep, &f[i].v, PB_ABSENT };
-	}
-	jf[i] = (struct pb_jfield){ NULL, 0, NULL, NULL, PB_ABSENT };
-	return pb_jfields(obj, jf, e);
 }
 
 int
@@ -111,6 +81,7 @@ STR_THEN(pb_jf_mac, pb_mac_parse(out, s, e))
 STR_THEN(pb_jf_ip, pb_ip_parse(out, s, e))
 STR_THEN(pb_jf_hostname, pb_hostname_parse(out, s, e))
 STR_THEN(pb_jf_state, pb_state_parse(out, s, e))
+STR_THEN(pb_jf_url, pb_url_parse(out, s, e))
 
 int
 pb_jf_model(const json_t *v, const char *name, void *out, struct pb_err *e)

@@ -42,15 +42,6 @@ struct pb_jfield {
  * first reason: unknown field, required field missing, bad value. */
 int pb_jfields(const json_t *obj, struct pb_jfield *f, struct pb_err *e);
 
-/* The older table without validators (h_settings.c): f[].v gets each
- * value, borrowed, null included; NULL when absent. */
-struct pb_field {
-	const char *name;
-	int required;		/* absent or null is an error */
-	const json_t *v;	/* out: borrowed; NULL when absent */
-};
-int pb_fields(const json_t *obj, struct pb_field *f, struct pb_err *e);
-
 /* Validators for pb_jfield rows; out's type is in the comment. */
 pb_jparse pb_jf_str;		/* const char *: borrowed from obj */
 pb_jparse pb_jf_comment;	/* const char *: pb_json_text(), 1..500 */
@@ -62,6 +53,7 @@ pb_jparse pb_jf_hostname;	/* struct pb_hostname */
 pb_jparse pb_jf_model;		/* const char *: the model's static name */
 pb_jparse pb_jf_state;		/* const char *: the state's static name */
 pb_jparse pb_jf_workflow_id;	/* const char *: borrowed from obj */
+pb_jparse pb_jf_url;		/* struct pb_url: the server URL rule */
 
 /* Typed values; name is for the reason.  Strings are borrowed. */
 int pb_json_str(const json_t *v, const char *name, const char **out,

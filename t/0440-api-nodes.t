@@ -173,6 +173,10 @@ test_expect_success 'settings: get, patch, bad values' '
 	echo "{\"auto_register\":\"yes\"}" >s.json &&
 	op_body PATCH /api/v1/settings s.json >actual &&
 	echo "400 {\"error\":{\"code\":\"bad_request\",\"message\":\"settings: field \\\"auto_register\\\" must be true or false\"}}" >expect &&
+	test_cmp expect actual &&
+	echo "{\"discovery\":null}" >s.json &&
+	op_body PATCH /api/v1/settings s.json >actual &&
+	echo "400 {\"error\":{\"code\":\"bad_request\",\"message\":\"settings: field \\\"discovery\\\" must be true or false\"}}" >expect &&
 	test_cmp expect actual
 '
 

@@ -46,7 +46,7 @@ static const struct { const char *name, *json, *err; } bodies[] = {
 int
 main(void)
 {
-	struct pb_field f[3];
+	struct pb_jfield f[3];
 	struct pb_err e;
 	const char *s;
 	json_t *j;
@@ -74,12 +74,12 @@ main(void)
 		tap_ok((pb_server_url_check(urls[i].in, &e) == 0) == urls[i].ok,
 		    urls[i].in);
 	for (i = 0; i < N(bodies); i++) {
-		f[0] = (struct pb_field){ "a", 1, NULL };
-		f[1] = (struct pb_field){ "b", 0, NULL };
-		f[2] = (struct pb_field){ NULL, 0, NULL };
+		f[0] = (struct pb_jfield){ "a", PB_F_REQUIRED, NULL, NULL, 0 };
+		f[1] = (struct pb_jfield){ "b", PB_F_NULL, NULL, NULL, 0 };
+		f[2] = (struct pb_jfield){ NULL, 0, NULL, NULL, 0 };
 		j = json_loads(bodies[i].json, 0, NULL);
 		memset(&e, 0, sizeof(e));
-		tap_is(pb_fields(j, f, &e) == 0 ? NULL : e.msg, bodies[i].err,
+		tap_is(pb_jfields(j, f, &e) == 0 ? NULL : e.msg, bodies[i].err,
 		    bodies[i].name);
 		json_decref(j);
 	}
