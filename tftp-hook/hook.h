@@ -1,5 +1,6 @@
 /* hook.h: pureboot-tftp-hook, the one program that writes the TFTP
- * tree (DESIGN.md 3, 4).  Shared types of its files. */
+ * tree (docs/operator-guide.md, "The tree"; docs/pi-boot.md).  Shared
+ * types of its files. */
 #ifndef PB_HOOK_H
 #define PB_HOOK_H
 
@@ -11,6 +12,7 @@
 #include "core/ident.h"
 #include "boot/model.h"
 #include "boot/pimodel.h"
+#include "wf/wf_instructions.h"
 
 #include "log.h"
 #include "strset.h"
@@ -114,6 +116,7 @@ struct plan {
 	int want_macdir;	/* FENCE with a MAC */
 	int pi3_boot;		/* BOOT of a Pi 3 family node: needs bootcode.bin */
 	char why[512];		/* SKIP: the reason */
+	struct pb_wf_nfs nfs;	/* BOOT of an nfs workflow: its root */
 };
 
 void env_load_files(struct env *env, int rootfd);

@@ -90,7 +90,7 @@ add_file(struct dirspec *d, const char *name, const char *data, size_t len)
 }
 
 /* States in which a node boots what is on its own storage: it must
- * never be served anything bootable (DESIGN.md 4, the fence).  For an
+ * never be served anything bootable (docs/pi-boot.md, "The fence").  For an
  * NFS workflow these are the states that boot the NFS root. */
 static int
 runs_installed_os(const char *state)
@@ -156,8 +156,7 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	struct pb_cmdline_in lin;
 	struct pb_err e;
 	enum pb_model m;
-	char buf[1024], what[64], nfs[3][256];
-	json_t *def = NULL, *wi = NULL;
+	char buf[1024], what[64];
 	ssize_t n;
 	int nfsboot;
 
@@ -211,12 +210,12 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	lin.mac = p->macdir[0] != '\0' ? &mac : NULL;
 	lin.hostname = row->hostname != NULL ? &host : NULL;
 	if (nfsboot) {
-		/* The workflow loader's resolver: the same values the API
-		 * gives the agent, variables and checks included. */
+		/* The resolver the API's agent answer uses for its nfs
+		 * keys: the same values, variables and checks included. */
 		struct pb_wf_node wn;
 		json_error_t je;
-		const char *v[3];
-		int i;
+		json_t *def;
+		int rc;
 
 		memset(&wn, 0, sizeof(wn));
 		wn.id = id;
@@ -229,20 +228,13 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 		if (row->definition == NULL ||
 		    (def = json_loads(row->definition, 0, &je)) == NULL)
 			return skip_msg(p, "workflow definition is not JSON");
-		if ((wi = pb_wf_instructions_new(def, &wn, &e)) == NULL) {
-			json_decref(def);
-			return skip_msg(p, e.msg);
-		}
-		v[0] = json_string_value(json_object_get(wi, "nfs_server"));
-		v[1] = json_string_value(json_object_get(wi, "nfs_path"));
-		v[2] = json_string_value(json_object_get(wi, "nfs_options"));
-		for (i = 0; i < 3; i++)
-			snprintf(nfs[i], sizeof(nfs[i]), "%s", v[i] ? v[i] : "");
-		json_decref(wi);
+		rc = pb_wf_nfs_resolve(&p->nfs, def, &wn, &e);
 		json_decref(def);
-		lin.nfs_server = nfs[0];
-		lin.nfs_path = nfs[1];
-		lin.nfs_options = nfs[2];
+		if (rc == -1)
+			return skip_msg(p, e.msg);
+		lin.nfs_server = p->nfs.server;
+		lin.nfs_path = p->nfs.path;
+		lin.nfs_options = p->nfs.options;
 	}
 	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
 		return skip_msg(p, e.msg);
