@@ -32,6 +32,8 @@ static const struct key {
 	{ "image_sha256", "PB_IMAGE_SHA256", K_STR, "0123456789abcdef", 0 },
 	{ "image_sha256_of", "PB_IMAGE_SHA256_OF", K_STR,
 	  "abcdefghijklmnopqrstuvwxyz_", 0 },
+	{ "image_verify", "PB_IMAGE_VERIFY", K_STR,
+	  "abcdefghijklmnopqrstuvwxyz0123456789", 0 },
 	{ "target_device", "PB_TARGET_DEVICE", K_STR, PB_ALNUM "/_-", 0 },
 	{ "resize_rootfs", "PB_RESIZE_ROOTFS", K_BOOL, NULL, 0 },
 	{ "callback_url", "PB_CALLBACK_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%",

@@ -16,7 +16,7 @@ test_expect_success 'setup: server URL and workflows' '
 	db_psql -c "UPDATE pureboot.settings SET value = '"'"'http://10.9.8.7:8080'"'"' WHERE key = '"'"'server_url'"'"'" &&
 	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_url\":\"\${server}/img/\${serial}.img.xz\",\"image_sha256\":\"$SHA\",\"target_device\":\"/dev/mmcblk0\"}" &&
 	wf_add pi-nfs aarch64 "{\"install_method\":\"nfs\",\"nfs_server\":\"10.9.8.7\",\"nfs_base_path\":\"/srv/nfs\",\"nfs_image\":\"base\"}" &&
-	wf_add pi-bad aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://x/a'"'"'b\",\"target_device\":\"/dev/mmcblk0\"}"
+	wf_add pi-bad aarch64 "{\"install_method\":\"image\",\"image_verify\":\"none\",\"image_url\":\"http://x/a'"'"'b\",\"target_device\":\"/dev/mmcblk0\"}"
 '
 
 test_expect_success 'an unknown serial is registered as discovered and told to wait' '
@@ -99,6 +99,7 @@ test_expect_success 'pending with a workflow: install instructions, a token, and
 	PB_IMAGE_SHA256='"'"'$SHA'"'"'
 	PB_IMAGE_SHA256_OF='"'"'compressed'"'"'
 	PB_IMAGE_URL='"'"'http://10.9.8.7:8080/img/d83add36.img.xz'"'"'
+	PB_IMAGE_VERIFY='"'"'sha256'"'"'
 	PB_INSTALL_METHOD='"'"'image'"'"'
 	PB_MESSAGE='"'"'install workflow pi-img, attempt 1'"'"'
 	PB_NODE_ID='"'"'$id'"'"'

@@ -9,7 +9,7 @@ status() { cut -d" " -f1 "$1"; }
 
 test_expect_success 'setup: operator token and an image workflow' '
 	api_operator &&
-	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://s/i.img.xz\",\"target_device\":\"/dev/mmcblk0\"}"
+	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_verify\":\"none\",\"image_url\":\"http://s/i.img.xz\",\"target_device\":\"/dev/mmcblk0\"}"
 '
 
 test_expect_success 'the agent registers the Pi: discovered' '

@@ -6,7 +6,7 @@ api_start
 
 test_expect_success 'setup: token, workflows, 25 nodes of two models' '
 	api_operator &&
-	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://s/i.img\",\"target_device\":\"/dev/mmcblk0\"}" &&
+	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_verify\":\"none\",\"image_url\":\"http://s/i.img\",\"target_device\":\"/dev/mmcblk0\"}" &&
 	wf_add pc-img x86_64 "{\"install_method\":\"image\"}" &&
 	db_psql -c "INSERT INTO pureboot.nodes (serial, mac, arch, boot_mode, pi_model)
 		SELECT lpad(to_hex(i), 8, '"'"'0'"'"'), NULL, '"'"'aarch64'"'"', '"'"'pi'"'"',
@@ -150,6 +150,7 @@ test_expect_success 'workflows: list and one; unknown 404; bad id 400' '
 	test "$(jget out "[.workflows[] | .id + \":\" + .arch] | join(\" \")")" = "pc-img:x86_64 pi-img:aarch64" &&
 	op GET /api/v1/workflows/pi-img >out &&
 	test "$(jget out .definition.image_url)" = http://s/i.img &&
+	test "$(jget out .definition.image_verify)" = none &&
 	op GET /api/v1/workflows/nope >actual &&
 	echo "404 {\"error\":{\"code\":\"not_found\",\"message\":\"workflow: no such workflow\"}}" >expect &&
 	test_cmp expect actual &&

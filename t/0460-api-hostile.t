@@ -14,7 +14,7 @@ hit() {
 
 test_expect_success 'setup: a token, a workflow, a node; snapshot of the database' '
 	api_operator &&
-	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://s/i.img\",\"target_device\":\"/dev/mmcblk0\"}" &&
+	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_verify\":\"none\",\"image_url\":\"http://s/i.img\",\"target_device\":\"/dev/mmcblk0\"}" &&
 	api GET "/api/v1/boot/pi?serial=d83add36&mac=dc:a6:32:01:02:03" >/dev/null &&
 	node_id d83add36 >id &&
 	db_snapshot >before

@@ -35,6 +35,34 @@ for f in "$PB_TOP"/t/data/workflows/bad/*.yaml; do
 	'
 done
 
+test_expect_success 'an image without a checksum loads when it says image_verify: none' '
+	cat >noverify.yaml <<-\EOF &&
+	id: t
+	name: Test
+	arch: aarch64
+	install_method: image
+	image_url: http://server/x.img.xz
+	# no checksum published: the agent still refuses a short download
+	image_verify: none
+	target_device: /dev/mmcblk0
+	EOF
+	validate_rc noverify.yaml &&
+	echo 0 >expect && test_cmp expect rc && test_cmp /dev/null actual &&
+	sed "/^image_verify:/d" noverify.yaml >missing.yaml &&
+	validate_rc missing.yaml &&
+	echo "missing.yaml:1:1: image_sha256: is required for install_method image unless image_verify is none" >expect &&
+	test_cmp expect actual && echo 1 >one && test_cmp one rc
+'
+
+test_expect_success 'image_verify: none resolves to a null checksum and "none"' '
+	"$PB_BUILD/pureboot" workflow resolve --json -s d83add36 noverify.yaml >json &&
+	jq -c "[.image_sha256, .image_verify]" json >actual &&
+	echo "[null,\"none\"]" >expect && test_cmp expect actual &&
+	"$PB_BUILD/pureboot" workflow resolve --json -s d83add36 "$PB_TOP/workflows/custom-image.yaml" >json &&
+	jq -r .image_verify json >actual &&
+	echo sha256 >expect && test_cmp expect actual
+'
+
 test_expect_success 'the corpus has at least 60 malformed files' '
 	ls "$PB_TOP"/t/data/workflows/bad/*.yaml >list &&
 	test "$(wc -l <list)" -ge 60

@@ -73,6 +73,7 @@ test_expect_success 'a good boot answer passes the check and is sourced' '
 	PB_IMAGE_URL='"'"'http://10.0.0.1/images/raspios.img.xz'"'"'
 	PB_IMAGE_SHA256='"'"'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'"'"'
 	PB_IMAGE_SHA256_OF='"'"'compressed'"'"'
+	PB_IMAGE_VERIFY='"'"'sha256'"'"'
 	PB_TARGET_DEVICE='"'"'/dev/mmcblk0'"'"'
 	PB_RESIZE_ROOTFS='"'"'1'"'"'
 	PB_FILES='"'"'1'"'"'
@@ -83,9 +84,9 @@ test_expect_success 'a good boot answer passes the check and is sourced' '
 	PB_FUTURE_KEY='"'"'whatever'"'"'
 	EOF
 	ag "pb_env_check answer && . \"\$pb_env_file\" &&
-		echo \"\$PB_ACTION \$PB_TARGET_DEVICE \${PB_FUTURE_KEY:-unset}\" &&
+		echo \"\$PB_ACTION \$PB_TARGET_DEVICE \$PB_IMAGE_VERIFY \${PB_FUTURE_KEY:-unset}\" &&
 		pb_env_get PB_FILE_1_B64" >actual &&
-	printf "%s\n" "install /dev/mmcblk0 unset" aGVsbG8K >expect &&
+	printf "%s\n" "install /dev/mmcblk0 sha256 unset" aGVsbG8K >expect &&
 	test_cmp expect actual &&
 	grep -q "unknown key PB_FUTURE_KEY ignored" run/log
 '
@@ -103,6 +104,7 @@ test_expect_success 'bad boot answers are refused whole, with the line' '
 	PB_IMAGE_URL='"'"'http://x/a'"'"';reboot|line 2 is not PB_KEY
 	PB_TARGET_DEVICE='"'"'/dev/sda; reboot'"'"'|line 2: PB_TARGET_DEVICE value does not match
 	PB_IMAGE_SHA256='"'"'ABC'"'"'|line 2: PB_IMAGE_SHA256 value does not match
+	PB_IMAGE_VERIFY='"'"'none;reboot'"'"'|line 2: PB_IMAGE_VERIFY value does not match
 	pb_run='"'"'/tmp'"'"'|line 2 is not PB_KEY
 	PB_RETRY_AFTER='"'"'10s'"'"'|line 2: PB_RETRY_AFTER value does not match
 	PB_FILE_1_PATH='"'"'../../etc/passwd'"'"'|PB_FILE_1_PATH value does not match
@@ -161,6 +163,51 @@ test_expect_success 'a whole install into an image file: events, files, callback
 	cmp root.ext4 root.back &&
 	grep -c "POST /events/ " "$TRASH/www-nginx/access.log" >n && echo 2 >two && test_cmp two n &&
 	grep -q "POST /events/installed " "$TRASH/www-nginx/access.log"
+'
+
+# install_answer SHA VERIFY URL FILES: a boot answer for target.img.
+install_answer() {
+	cat <<-EOF
+	PB_STATE='installing'
+	PB_ACTION='install'
+	PB_TOKEN='pbi1.test'
+	PB_INSTALL_METHOD='image'
+	PB_IMAGE_URL='$3'
+	PB_IMAGE_SHA256='$1'
+	PB_TARGET_DEVICE='$PWD/target.img'
+	PB_EVENTS_URL='$WWW_URL/events/'
+	PB_CALLBACK_URL='$WWW_URL/events/installed'
+	PB_FILES='$4'
+	EOF
+	[ -z "$2" ] || echo "PB_IMAGE_VERIFY='$2'"
+	[ "$4" = 0 ] || printf "%s\n" "PB_FILE_1_PART='boot'" \
+		"PB_FILE_1_PATH='ssh'" "PB_FILE_1_MODE='0644'" "PB_FILE_1_B64=''"
+}
+
+test_expect_success 'an empty checksum without image_verify none: install_failed, the disk untouched' '
+	echo "the old system" >target.img && cp target.img old &&
+	for v in "" sha256; do
+		install_answer "" "$v" "$WWW_URL/disk.img.xz" 0 >answer &&
+		rm -rf run &&
+		! PUREBOOT_FILE_TARGET=1 ag "pb_env_check answer && . \"\$pb_env_file\" && pb_install" &&
+		grep -q "^{\"type\":\"install_failed\",\"reason\":\"no image_sha256 for $WWW_URL/disk.img.xz and image_verify is not none: an image nobody can check is not installed\"" run/events &&
+		cmp old target.img || return 1
+	done
+'
+
+test_expect_success 'first-boot files fail after the image is written: install_failed, the disk wiped' '
+	truncate -s 4M nofat.img &&
+	echo "start=2048, type=83" | sfdisk -q nofat.img &&
+	cp nofat.img "$TRASH/www/nofat.img" &&
+	sha=$(sha256sum nofat.img | cut -d" " -f1) &&
+	install_answer "$sha" sha256 "$WWW_URL/nofat.img" 1 >answer &&
+	: >target.img && rm -rf run &&
+	! PUREBOOT_FILE_TARGET=1 ag "pb_env_check answer && . \"\$pb_env_file\" && pb_install" &&
+	grep -q "^{\"type\":\"install_failed\",\"reason\":\"first-boot files on $PWD/target.img failed: " run/events &&
+	grep -q "install: wiped the first and last MiB of $PWD/target.img" run/log &&
+	test "$(wc -c <target.img)" = 4194304 &&
+	{ cmp target.img /dev/zero >cmp.out 2>&1 || :; } && grep -q "EOF on target.img" cmp.out &&
+	! sfdisk -d target.img >/dev/null 2>&1
 '
 
 test_done

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='resize_rootfs: the last partition and its ext4 grow to the end of the disk (a loop device)'
+test_description='on a loop device: resize_rootfs grows the last partition and its ext4; a failed deploy wipes both partition tables'
 . "${0%/*}/lib.sh"
 . "$PB_TOP/t/deploy-lib.sh"
 
@@ -30,6 +30,26 @@ test_expect_success 'on a 32 MiB disk the root partition and filesystem fill it'
 	debugfs -R "cat hello" "${dev}p2" 2>/dev/null >got &&
 	test_cmp hello got &&
 	grep -q "resize: partition 2 grown to the end of $dev" run/log
+'
+
+test_expect_success 'a failed deploy over an old GPT system: first and last MiB zero, no table left' '
+	www_start && cp disk.img "$TRASH/www/disk.img" &&
+	truncate -s 32M old.img &&
+	printf "%s\n" "label: gpt" "start=2048, size=20480, type=uefi" "type=linux" |
+		sfdisk -q old.img &&
+	dev=$(losetup -f --show -P old.img) &&
+	test_when_finished "losetup -d $dev" &&
+	sfdisk -d "$dev" >/dev/null &&
+	bad=0000000000000000000000000000000000000000000000000000000000000000 &&
+	! agent_sh "pb_deploy_image \"\$WWW_URL/disk.img\" $bad raw $dev" &&
+	grep -q "^sha256 mismatch (raw): expected $bad" run/deploy/reason &&
+	grep -q "deploy: wiped the first and last MiB of $dev" run/log &&
+	head -c 1048576 /dev/zero >zero.mib &&
+	head -c 1048576 "$dev" | cmp - zero.mib &&
+	tail -c 1048576 "$dev" | cmp - zero.mib &&
+	! sfdisk -d "$dev" >sfdisk.out 2>&1 &&
+	grep -q "does not contain a recognized partition table" sfdisk.out &&
+	! test -b "${dev}p1"
 '
 
 test_done

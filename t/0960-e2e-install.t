@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='end to end in QEMU: a fresh Pi registers, the operator assigns a workflow over HTTP, the agent installs an xz image to a virtio disk with first-boot files and reports installed; a wrong sha256 ends install_failed'
+test_description='end to end in QEMU: a fresh Pi registers, the operator assigns a workflow over HTTP, the agent installs an xz image to a virtio disk with first-boot files and reports installed; a wrong sha256 ends install_failed and wipes the disk'
 . "${0%/*}/lib.sh"
 . "$PB_TOP/t/deploy-lib.sh"
 . "$PB_TOP/t/lib-api.sh"
@@ -97,7 +97,9 @@ test_expect_success 'the first-boot files the agent wrote are on the FAT partiti
 	done <written
 '
 
-test_expect_success 'a wrong sha256 ends install_failed with the reason, and the agent waits' '
+test_expect_success 'a wrong sha256 ends install_failed with the reason, the disk wiped, and the agent waits' '
+	printf "%s\n" "label: gpt" "start=2048, size=20480, type=uefi" "type=linux" |
+		sfdisk -q vdb.img &&
 	qemu_start two "pureboot.serial=e2e00002 pureboot.model=pi4 pureboot.poll=2" "$TRASH/vdb.img" 52:54:00:12:34:57 &&
 	qemu_wait two "pureboot: registered" 90 &&
 	assign e2e00002 e2e-badsum &&
@@ -109,7 +111,12 @@ test_expect_success 'a wrong sha256 ends install_failed with the reason, and the
 	jget out ".events[] | select(.type == \"install_failed\") | .payload.reason" >reason &&
 	grep "^sha256 mismatch (compressed): expected 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, got " reason &&
 	jget out ".events[] | select(.type == \"install_failed\") | .payload.log" >log &&
-	grep -q "deploy: http://10.0.2.101/disk.img.xz -> /dev/vda" log
+	grep -q "deploy: http://10.0.2.101/disk.img.xz -> /dev/vda" log &&
+	grep -q "deploy: wiped the first and last MiB of /dev/vda" log &&
+	head -c 1048576 /dev/zero >zero.mib &&
+	head -c 1048576 vdb.img | cmp - zero.mib &&
+	tail -c 1048576 vdb.img | cmp - zero.mib &&
+	! sfdisk -d vdb.img >/dev/null 2>&1
 '
 
 test_done

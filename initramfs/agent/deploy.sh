@@ -87,11 +87,21 @@ pb_fetched() {
 	sed -n 's/^wchar: //p' "/proc/$pid/io" 2>/dev/null || true
 }
 
-# The Content-Length of the download so far, from wget -S's header
-# lines (the last block: a redirect prints one block per hop).
+# The value of header $1 (lower case) in the last response of wget -S's
+# header lines: a redirect prints one block per hop, and only the last
+# one describes the bytes that came.
+pb_fetch_header() {
+	awk -v h="$1:" '
+		{ sub(/\r$/, ""); l = tolower($0); sub(/^ +/, "", l) }
+		l ~ /^http\// { v = ""; next }
+		index(l, h) == 1 { v = substr(l, length(h) + 1); gsub(/^[ \t]+|[ \t]+$/, "", v) }
+		END { print v }' "$st/fetch.err" 2>/dev/null || true
+}
+
+# The Content-Length of the download so far, or nothing.
 pb_fetch_total() {
-	sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' "$st/fetch.err" 2>/dev/null |
-		tail -n 1
+	v=$(pb_fetch_header content-length)
+	case $v in ''|*[!0-9]*) ;; *) printf '%s\n' "$v" ;; esac
 }
 
 # The watcher: progress events and the stall guard.  Runs until killed.
@@ -134,15 +144,74 @@ pb_readback() {
 	head -c "$2" -- "$1" | sha256sum | cut -d' ' -f1
 }
 
-# pb_deploy_image URL SHA256|"" compressed|raw TARGET
+# Make TARGET unbootable after a failed deploy: zero its first and last
+# MiB, which hold the MBR, the primary GPT and the backup GPT, so that
+# neither the Pi firmware (nor another boot order) finds a partition of
+# a half-written or unverified image.  Best effort on a disk that may
+# just have failed a write: 1 when it could not.
+pb_wipe() {
+	t=$1 mib=1048576
+	if [ -b "$t" ]; then
+		size=$(blockdev --getsize64 "$t") || return 1
+	else
+		size=$(wc -c <"$t" | tr -d ' ') || return 1    # the host tests' image files
+	fi
+	if [ "$size" -le $((2 * mib)) ]; then
+		dd if=/dev/zero of="$t" bs=512 count=$(((size + 511) / 512)) conv=notrunc,fsync 2>/dev/null || return 1
+	else
+		dd if=/dev/zero of="$t" bs=$mib count=1 conv=notrunc,fsync 2>/dev/null || return 1
+		# In sectors from the last whole one before the end: a disk's
+		# size is a multiple of 512, a file's may not be.
+		from=$(((size - mib) / 512))
+		dd if=/dev/zero of="$t" bs=512 seek="$from" count=$(((size - from * 512 + 511) / 512)) \
+			conv=notrunc,fsync 2>/dev/null || return 1
+	fi
+	if [ -b "$t" ]; then
+		# The kernel drops the partitions of the table that is gone.
+		blockdev --flushbufs "$t" 2>/dev/null || true
+		blockdev --rereadpt "$t" 2>/dev/null || true
+	else
+		truncate -s "$size" "$t" || return 1    # the last sector may have grown a file
+	fi
+	return 0
+}
+
+# pb_deploy_image URL SHA256|"" compressed|raw TARGET [sha256|none]
 # 0 when the image is on TARGET and reads back right; otherwise 1 with
-# the reason in $st/reason (st=$pb_run/deploy).
+# the reason in $st/reason (st=$pb_run/deploy).  The fifth argument is
+# the workflow's image_verify (default sha256): without a checksum
+# nothing is installed unless it is none, and then only a download
+# whose length is confirmed.  Once the pipeline has started, a failure
+# wipes TARGET (pb_wipe): the disk then holds neither the old system
+# nor part of the new one.
 pb_deploy_image() {
-	url=$1 want=$2 of=$3 target=$4
+	url=$1 want=$2 of=$3 target=$4 verify=${5:-sha256}
 	st=$pb_run/deploy
 	rm -rf "$st"
 	mkdir -p "$st"
 	case $of in compressed|raw) ;; *) pb_fail_reason "image_sha256_of \"$of\" is not compressed or raw"; return 1 ;; esac
+	case $verify in
+	sha256)
+		if [ -z "$want" ]; then
+			pb_fail_reason "no image_sha256 for $url and image_verify is not none: an image nobody can check is not installed"
+			return 1
+		fi ;;
+	none) ;;
+	*) pb_fail_reason "image_verify \"$verify\" is not sha256 or none"; return 1 ;;
+	esac
+	if pb_deploy_write; then
+		return 0
+	fi
+	if pb_wipe "$target"; then
+		pb_log "deploy: wiped the first and last MiB of $target (partition tables)"
+	else
+		pb_fail_reason "$(cat "$st/reason"); wiping $target failed too"
+	fi
+	return 1
+}
+
+# The pipeline and its checks, for pb_deploy_image (its variables).
+pb_deploy_write() {
 	pb_log "deploy: $url -> $target"
 	mkfifo "$st/wire.fifo" "$st/wirecount.fifo" "$st/raw.fifo" "$st/rawcount.fifo"
 	sha256sum <"$st/wire.fifo" >"$st/wire.sha" &
@@ -189,6 +258,17 @@ pb_deploy_image() {
 		pb_fail_reason "download of $url truncated: $got of $total bytes"
 		return 1
 	fi
+	# Without a checksum, only the length says that all of the image
+	# came: a server that closes the connection early looks like the
+	# end of the file.  wget exits 0 on a chunked body only after its
+	# last (empty) chunk.
+	if [ -z "$want" ] && [ -z "$total" ]; then
+		case $(pb_fetch_header transfer-encoding) in
+		*chunked*) ;;
+		*) pb_fail_reason "download of $url: $got bytes, length not confirmed (no Content-Length, not chunked) and no image_sha256 to check it"
+			return 1 ;;
+		esac
+	fi
 	case $raw in
 	''|0) pb_fail_reason "image from $url is empty"; return 1 ;;
 	esac
@@ -203,7 +283,7 @@ pb_deploy_image() {
 		fi
 		pb_log "deploy: sha256 ($of) matches"
 	else
-		pb_log "deploy: no sha256 in the workflow, integrity of $url not checked"
+		pb_log "deploy: image_verify none: length of $url confirmed, its content not checked"
 	fi
 	back=$(pb_readback "$target" "$raw")
 	if [ "$back" != "$raw_sha" ]; then

@@ -43,6 +43,17 @@ pb_install_failed() {
 	pb_event install_failed "\"reason\":$(pb_json_str "$(printf '%s' "$1" | cut -c1-480)"),\"log\":$(pb_log_tail_json)"
 }
 
+# A failure after the image was written: a half-configured system must
+# not boot either, so the target is wiped as after a failed deploy.
+pb_install_wiped() {
+	if pb_wipe "$1"; then
+		pb_log "install: wiped the first and last MiB of $1 (partition tables)"
+		pb_install_failed "$2"
+	else
+		pb_install_failed "$2; wiping $1 failed too"
+	fi
+}
+
 # The whole install.  0: installed (the caller reboots); 1: failed and
 # reported.
 pb_install() {
@@ -62,15 +73,17 @@ pb_install() {
 	# log, which install_failed carries.
 	pb_log "install: $PB_IMAGE_URL -> $target"
 	pb_event install_started
+	# No PB_IMAGE_VERIFY (an older server): sha256, so an empty checksum
+	# is refused.
 	if ! pb_deploy_image "$PB_IMAGE_URL" "${PB_IMAGE_SHA256:-}" \
-		"${PB_IMAGE_SHA256_OF:-compressed}" "$target"; then
+		"${PB_IMAGE_SHA256_OF:-compressed}" "$target" "${PB_IMAGE_VERIFY:-sha256}"; then
 		pb_install_failed "$(cat "$pb_run/deploy/reason" 2>/dev/null || echo 'image deploy failed')"
 		return 1
 	fi
 	read -r got raw fmt sha secs <"$pb_run/deploy/result"
 	pb_reread "$target"
 	if [ "${PB_RESIZE_ROOTFS:-0}" = 1 ] && ! pb_resize_rootfs "$target"; then
-		pb_install_failed "resize_rootfs on $target failed"
+		pb_install_wiped "$target" "resize_rootfs on $target failed"
 		return 1
 	fi
 	# firstboot.sh (the workflows issue's writer) reads the checked
@@ -79,7 +92,7 @@ pb_install() {
 	"$pb_lib/firstboot.sh" "$target" "$pb_env_file" >"$pb_run/firstboot.out" 2>&1 || fb_rc=$?
 	while IFS= read -r l; do pb_log "$l"; done <"$pb_run/firstboot.out"
 	if [ "$fb_rc" != 0 ]; then
-		pb_install_failed "first-boot files on $target failed: $(tail -n 1 "$pb_run/firstboot.out")"
+		pb_install_wiped "$target" "first-boot files on $target failed: $(tail -n 1 "$pb_run/firstboot.out")"
 		return 1
 	fi
 	sync

@@ -178,6 +178,7 @@ pb_env_check() {
 		PB_TOKEN) re='[A-Za-z0-9._-]{1,200}' ;;
 		PB_IMAGE_URL|PB_CALLBACK_URL|PB_EVENTS_URL) re=$pb_re_url ;;
 		PB_IMAGE_SHA256) re="($pb_re_sha)?" ;;
+		PB_IMAGE_VERIFY) re='[a-z0-9]+' ;;    # sha256|none: deploy.sh judges
 		PB_TARGET_DEVICE) re="auto|$pb_re_dev"
 			# the host tests install into image files
 			[ -z "${PUREBOOT_FILE_TARGET:-}" ] || re="$re|/[A-Za-z0-9_./-]+" ;;

@@ -236,9 +236,12 @@ image(struct rctx *c, json_t *out, struct pb_err *e)
 		low[64] = '\0';
 	}
 	of = str(c->def, "image_sha256_of");
+	/* The validator let sha be NULL only with image_verify: none; the
+	 * agent refuses an empty checksum unless told "none". */
 	if (put(out, "image_sha256", sha ? json_string(low) : json_null(), e) ||
 	    put(out, "image_sha256_of", json_string(of ? of : "compressed"),
 	    e) ||
+	    put(out, "image_verify", json_string(sha ? "sha256" : "none"), e) ||
 	    put(out, "target_device", json_string(str(c->def,
 	    "target_device")), e))
 		return -1;

@@ -49,6 +49,8 @@ static int rule_method(const char *what, const char *s,
     struct pb_err *e);
 static int rule_sha_of(const char *what, const char *s,
     struct pb_err *e);
+static int rule_verify(const char *what, const char *s,
+    struct pb_err *e);
 
 static const struct rootkey rootkeys[] = {
 	{ { "id", F_STR, wf_check_id, 0, 1, 0 }, MI | MN | MS, 0 },
@@ -58,6 +60,7 @@ static const struct rootkey rootkeys[] = {
 	{ { "image_url", F_STR, wf_check_url, 1, 0, 0 }, MI, MI },
 	{ { "image_sha256", F_STR, wf_check_sha256, 0, 0, 0 }, MI, 0 },
 	{ { "image_sha256_of", F_STR, rule_sha_of, 0, 0, 0 }, MI, 0 },
+	{ { "image_verify", F_STR, rule_verify, 0, 0, 0 }, MI, 0 },
 	{ { "target_device", F_STR, wf_check_device, 0, 0, 0 }, MI | MS, MI },
 	{ { "nfs_server", F_STR, pb_check_host, 1, 0, 0 }, MN, MN },
 	{ { "nfs_base_path", F_STR, pb_check_abspath, 1, 0, 0 }, MN, MN },
@@ -161,6 +164,16 @@ rule_sha_of(const char *what, const char *s, struct pb_err *e)
 
 	if (in_list(s, of) == -1)
 		return pb_refuse(e, what, s, "is not one of compressed, raw");
+	return 0;
+}
+
+static int
+rule_verify(const char *what, const char *s, struct pb_err *e)
+{
+	static const char *const v[] = { "sha256", "none", NULL };
+
+	if (in_list(s, v) == -1)
+		return pb_refuse(e, what, s, "is not one of sha256, none");
 	return 0;
 }
 
@@ -533,6 +546,32 @@ set_samples(struct vctx *v)
 	v->vars.n = 5;
 }
 
+/* An image is checked against its sha256 unless the workflow says, in
+ * so many words, that it is not: a checksum left out by mistake must not
+ * look like a choice.  An image_verify that is itself wrong has its own
+ * error already. */
+static void
+check_verify(struct vctx *v, const json_t *def)
+{
+	const json_t *jv = json_object_get(def, "image_verify");
+	const char *verify = json_string_value(jv);
+	struct pb_err e;
+	int none;
+
+	if (jv != NULL && (verify == NULL || rule_verify("", verify,
+	    &e) == -1))
+		return;
+	none = verify != NULL && strcmp(verify, "none") == 0;
+	if (none && json_object_get(def, "image_sha256") != NULL)
+		err(v, def, "image_sha256", 0, 1, "image_sha256", "is set, but "
+		    "image_verify is none: keep one of them");
+	else if (!none && json_object_get(def, "image_sha256") == NULL &&
+	    json_object_get(def, "image_sha256_of") == NULL)
+		/* (With image_sha256_of, "needs image_sha256" says it.) */
+		err(v, NULL, NULL, 0, 0, "image_sha256", "is required for "
+		    "install_method image unless image_verify is none");
+}
+
 int
 wf_validate(const json_t *def, const struct wf_marks *m,
     struct pb_wf_diag *d, int flags)
@@ -598,5 +637,7 @@ wf_validate(const json_t *def, const struct wf_marks *m,
 	    json_object_get(def, "image_sha256") == NULL && meth == M_IMAGE)
 		err(&v, def, "image_sha256_of", 0, 1, "image_sha256_of",
 		    "needs image_sha256");
+	if (meth == M_IMAGE)
+		check_verify(&v, def);
 	return d->n + d->dropped == before ? 0 : -1;
 }

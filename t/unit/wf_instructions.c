@@ -27,12 +27,12 @@ static const struct tcase {
 	struct file files[6];
 } cases[] = {
 	{ "raspios: ssh, userconf.txt, custom.toml; hostname from the serial",
-	  HDR "install_method: image\nimage_url: ${server}/images/os.img.xz\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: ${server}/images/os.img.xz\n"
 	  "target_device: /dev/mmcblk0\npost_install:\n  - enable_ssh\n"
 	  "  - set_hostname\n  - ssh_keys:\n      keys: [\"" ED " op@x\"]\n",
 	  { "d83add36", "dc:a6:32:01:02:03", "", "http://pb.lan:8080/" },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
-	  "\"image_url\":\"http://pb.lan:8080/images/os.img.xz\","
+	  "\"image_url\":\"http://pb.lan:8080/images/os.img.xz\",\"image_verify\":\"none\","
 	  "\"install_method\":\"image\",\"resize_rootfs\":false,"
 	  "\"target_device\":\"/dev/mmcblk0\"}",
 	  { { "ssh", "" },
@@ -44,13 +44,13 @@ static const struct tcase {
 	      "[ssh]\nenabled = true\npassword_authentication = false\n"
 	      "authorized_keys = [\n  \"" ED " op@x\",\n]\n" } } },
 	{ "raspios: keys without enable_ssh leave sshd off; a password hash",
-	  HDR "install_method: image\nimage_url: http://s/os.img\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/os.img\n"
 	  "target_device: auto\npost_install:\n  - ssh_keys:\n"
 	  "      user: admin\n      password_hash: $6$salt$abcdefghijk\n"
 	  "      keys: [\"" ED "\", \"" ED " second\"]\n",
 	  { "d83add36", "", "", "http://s" },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
-	  "\"image_url\":\"http://s/os.img\",\"install_method\":\"image\","
+	  "\"image_url\":\"http://s/os.img\",\"image_verify\":\"none\",\"install_method\":\"image\","
 	  "\"resize_rootfs\":false,\"target_device\":\"auto\"}",
 	  { { "userconf.txt", "admin:$6$salt$abcdefghijk\n" },
 	    { "custom.toml",
@@ -60,7 +60,7 @@ static const struct tcase {
 	      "password_authentication = false\nauthorized_keys = [\n"
 	      "  \"" ED "\",\n  \"" ED " second\",\n]\n" } } },
 	{ "cloud-init: meta-data, user-data, network-config and ssh",
-	  HDR "install_method: image\nvariables:\n  k3s: https://k3s:6443\n"
+	  HDR "install_method: image\nimage_verify: sha256\nvariables:\n  k3s: https://k3s:6443\n"
 	  "image_url: ${server}/u.img.xz\ntarget_device: /dev/nvme0n1\n"
 	  "image_sha256: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\n"
 	  "image_sha256_of: raw\n"
@@ -76,6 +76,7 @@ static const struct tcase {
 	  "{\"image_sha256\":"
 	  "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
 	  "\"image_sha256_of\":\"raw\",\"image_url\":\"http://pb:8080/u.img.xz\","
+	  "\"image_verify\":\"sha256\","
 	  "\"install_method\":\"image\",\"resize_rootfs\":true,"
 	  "\"target_device\":\"/dev/nvme0n1\"}",
 	  { { "ssh", "" },
@@ -102,11 +103,11 @@ static const struct tcase {
 	    { "network-config", "version: 2\nethernets:\n  end0:\n"
 	      "    dhcp4: true\n    optional: true\n" } } },
 	{ "cloud-init with nothing else: instance id and DHCP only",
-	  HDR "install_method: image\nimage_url: http://s/u.img\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/u.img\n"
 	  "target_device: /dev/sda\npost_install: [cloud_init]\n",
 	  { "d83add36", "", "", NULL },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
-	  "\"image_url\":\"http://s/u.img\",\"install_method\":\"image\","
+	  "\"image_url\":\"http://s/u.img\",\"image_verify\":\"none\",\"install_method\":\"image\","
 	  "\"resize_rootfs\":false,\"target_device\":\"/dev/sda\"}",
 	  { { "meta-data", "instance-id: pureboot-" UUID "\n" },
 	    { "user-data", "#cloud-config\n# PureBoot-Pi: node " UUID
@@ -114,11 +115,11 @@ static const struct tcase {
 	    { "network-config", "version: 2\nethernets:\n  eth0:\n"
 	      "    dhcp4: true\n    optional: true\n" } } },
 	{ "image without steps: no files",
-	  HDR "install_method: image\nimage_url: http://s/by-mac/${mac}.img\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/by-mac/${mac}.img\n"
 	  "target_device: auto\n",
 	  { "", "dc:a6:32:01:02:03", "", NULL },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
-	  "\"image_url\":\"http://s/by-mac/dc:a6:32:01:02:03.img\","
+	  "\"image_url\":\"http://s/by-mac/dc:a6:32:01:02:03.img\",\"image_verify\":\"none\","
 	  "\"install_method\":\"image\",\"resize_rootfs\":false,"
 	  "\"target_device\":\"auto\"}", { { NULL, NULL } } },
 	{ "nfs: path joined, default options, the script step",
@@ -151,19 +152,19 @@ static const struct tcase {
 	  "{\"install_method\":\"script\",\"script\":\"http://s/i.sh\","
 	  "\"script_args\":\"\"}", { { NULL, NULL } } },
 	{ "refused: no hostname and no serial for ${hostname}",
-	  HDR "install_method: image\nimage_url: http://s/x.img\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/x.img\n"
 	  "target_device: auto\npost_install: [set_hostname]\n",
 	  { "", "dc:a6:32:01:02:03", "", NULL },
 	  "workflow w: post_install[0].set_hostname: \"${hostname}\" uses "
 	  "${hostname}, which has no value for this node", { { NULL, NULL } } },
 	{ "refused: no server_url for ${server}",
-	  HDR "install_method: image\nimage_url: ${server}/x.img\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: ${server}/x.img\n"
 	  "target_device: auto\n",
 	  { "d83add36", "", "", NULL },
 	  "workflow w: image_url: \"${server}/x.img\" uses ${server}, which "
 	  "has no value for this node", { { NULL, NULL } } },
 	{ "refused: a server_url that breaks the URL where it lands",
-	  HDR "install_method: image\nimage_url: ${server}/x.img\n"
+	  HDR "install_method: image\nimage_verify: none\nimage_url: ${server}/x.img\n"
 	  "target_device: auto\n",
 	  { "d83add36", "", "", "http://pb/it's" },
 	  "workflow w: image_url: \"http://pb/it's/x.img\" contains a quote, "
@@ -187,6 +188,12 @@ static const struct {
 	  "workflow \"x\": stored definition is invalid: target_device: "
 	  "\"/dev/sda1\" is not /dev/mmcblkN, /dev/nvmeNnN, /dev/sdX, /dev/vdX "
 	  "(a whole disk) or auto" },
+	{ "refused: stored image definition with neither image_sha256 nor image_verify",
+	  "{\"id\":\"x\",\"name\":\"X\",\"arch\":\"aarch64\","
+	  "\"install_method\":\"image\",\"image_url\":\"http://s/x\","
+	  "\"target_device\":\"auto\"}",
+	  "workflow \"x\": stored definition is invalid: image_sha256: is "
+	  "required for install_method image unless image_verify is none" },
 	{ "refused: stored definition that is not an object", "\"x\"",
 	  "workflow \"\": stored definition is invalid: yaml: a workflow "
 	  "is a mapping of keys such as id, name, arch, not a string" },
