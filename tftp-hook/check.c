@@ -324,7 +324,7 @@ mode_check(struct hookctx *h)
 			break;
 		}
 		case PLAN_FENCE:
-			if (p->want_macdir) {
+			if (p->macdir[0] != '\0') {
 				if (fstatat(h->tree.rootfd, p->macdir, &st, 0) == -1 ||
 				    !S_ISDIR(st.st_mode))
 					problem(&d, "no MAC fence directory %s/",

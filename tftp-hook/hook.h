@@ -107,14 +107,23 @@ enum plan_kind {
 	PLAN_BOOT,	/* deploy environment or NFS */
 };
 
+/* A plan's directories: the serial dir, then the MAC fence, in the
+ * order apply makes them (fence first: each step alone is safe). */
+#define PLAN_MAXDIRS 2
+/* Root entries one node needs: bootcode.bin for a Pi 3. */
+#define PLAN_MAXROOT 1
+
+/* Everything the tree must hold for one node; apply (reconcile.c)
+ * executes it and decides nothing. */
 struct plan {
 	enum plan_kind kind;
 	char id[37];
 	char serial[9];		/* "" when none or invalid */
-	char macdir[18];	/* "" when none */
-	struct dirspec dir;	/* the serial dir (FENCE, BOOT) */
-	int want_macdir;	/* FENCE with a MAC */
-	int pi3_boot;		/* BOOT of a Pi 3 family node: needs bootcode.bin */
+	char macdir[18];	/* the MAC as a dir name; "" when none */
+	size_t ndirs;
+	struct dirspec dirs[PLAN_MAXDIRS];	/* FENCE, BOOT */
+	size_t nroot;
+	struct ent root[PLAN_MAXROOT];		/* BOOT */
 	char why[512];		/* SKIP: the reason */
 	struct pb_wf_nfs nfs;	/* BOOT of an nfs workflow: its root */
 };
@@ -122,6 +131,9 @@ struct plan {
 void env_load_files(struct env *env, int rootfd);
 void plan_node(const struct env *env, const struct node_row *row,
     struct plan *p);
+/* Add the names p keeps in the tree to want (SKIP: the names it has,
+ * so that a fence stays a fence). */
+void plan_names(const struct plan *p, struct strset *want);
 /* The discovery root entries (on: rendered; count in *n). */
 int plan_root(const struct env *env, struct ent *ents, size_t max, size_t *n,
     struct pb_err *e);
