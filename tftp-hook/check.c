@@ -15,8 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "hookctx.h"
+#include "db.h"
+#include "log.h"
 #include "boot/pibootseq.h"
+#include "boot/pimodel.h"
+#include "core/ident.h"
+#include "plan.h"
+#include "strset.h"
+#include "tree.h"
 
 struct disk {
 	int rootfd;

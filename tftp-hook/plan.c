@@ -8,8 +8,11 @@
 
 #include <jansson.h>
 
-#include "hook.h"
+#include "plan.h"
+#include "log.h"
+#include "boot/pimodel.h"
 #include "boot/render.h"
+#include "core/ident.h"
 #include "core/boot_action.h"
 #include "wf/wf_instructions.h"
 

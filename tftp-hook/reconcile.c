@@ -6,7 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "db.h"
+#include "hookctx.h"
+#include "log.h"
+#include "names.h"
+#include "plan.h"
+#include "strset.h"
+#include "tree.h"
 
 #define ROOT_MAX 32
 
