@@ -15,8 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "hookctx.h"
+#include "db.h"
+#include "log.h"
 #include "boot/pibootseq.h"
+#include "boot/pimodel.h"
+#include "core/ident.h"
+#include "plan.h"
+#include "strset.h"
+#include "tree.h"
 
 struct disk {
 	int rootfd;
@@ -324,7 +331,7 @@ mode_check(struct hookctx *h)
 			break;
 		}
 		case PLAN_FENCE:
-			if (p->want_macdir) {
+			if (p->macdir[0] != '\0') {
 				if (fstatat(h->tree.rootfd, p->macdir, &st, 0) == -1 ||
 				    !S_ISDIR(st.st_mode))
 					problem(&d, "no MAC fence directory %s/",

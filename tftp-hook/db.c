@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hook.h"
+#include "db.h"
+#include "log.h"
 #include "boot/render.h"
 #include "core/url.h"
 

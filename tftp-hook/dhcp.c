@@ -14,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ident.h"
 #include "core/num.h"
-#include "hook.h"
+#include "dhcp.h"
+#include "db.h"
+#include "log.h"
 
 #define Q(buf, s) (pb_quote((buf), sizeof(buf), (s), 60), (buf))
 

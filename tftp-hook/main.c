@@ -15,7 +15,11 @@
 #include <unistd.h>
 
 #include "core/prog.h"
-#include "hook.h"
+#include "db.h"
+#include "dhcp.h"
+#include "hookctx.h"
+#include "log.h"
+#include "tree.h"
 
 static const char usage[] =
     "usage: pureboot-tftp-hook [-d CONNINFO] [-r TFTP_ROOT] [-i SECONDS] "

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "tree.h"
+#include "names.h"
+#include "log.h"
 #include "manifest.h"
 
 int

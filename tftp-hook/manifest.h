@@ -2,7 +2,7 @@
 #ifndef PB_HOOK_MANIFEST_H
 #define PB_HOOK_MANIFEST_H
 
-#include "hook.h"
+#include "tree.h"
 
 #define MANIFEST ".pureboot-manifest"
 

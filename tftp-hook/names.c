@@ -1,19 +1,18 @@
 /* names.c: the names the hook may create at the top of the root, and
  * nothing else, whatever a manifest says: a serial dir (8 hex), a MAC
- * fence dir (xx-xx-xx-xx-xx-xx) or a discovery root entry.  The DTBs
- * come from the model table (lib/boot/pimodel.c), so a model added
- * there is accepted here.  Pure. */
+ * fence dir (xx-xx-xx-xx-xx-xx) or a discovery root entry.  Firmware,
+ * kernel and DTB names come from the model table (pb_pimodel_file,
+ * lib/boot/pimodel.c), so a model added there is accepted here.  Pure. */
 #include <string.h>
 
 #include "core/ident.h"
 #include "boot/pimodel.h"
 #include "names.h"
 
-/* The root entries plan_root() makes besides the DTBs. */
+/* The root entries plan_root() makes that no model fetches by name
+ * from the table: the rendered files, the initramfs and overlays/. */
 static const char *const root_files[] = {
-	"bootcode.bin", "start.elf", "fixup.dat", "start4.elf", "fixup4.dat",
-	"config.txt", "cmdline.txt", "kernel8.img", "kernel_2712.img",
-	"initramfs.img", "overlays", NULL,
+	"config.txt", "cmdline.txt", "initramfs.img", "overlays", NULL,
 };
 
 static int
@@ -30,21 +29,18 @@ is_macdir(const char *s)
 	return 1;
 }
 
+/* A file some model fetches from the root: firmware, kernel or DTB. */
 static int
-is_dtb(const char *name)
+is_model_file(const char *name)
 {
-	const struct pb_pimodel *pm;
-	const char *const *c;
-	int m;
+	const unsigned all = PB_PIFILE_FIRMWARE | PB_PIFILE_KERNEL |
+	    PB_PIFILE_DTB;
+	const char *f;
+	size_t i;
 
-	for (m = 0; m < PB_NMODELS; m++) {
-		pm = pb_pimodel((enum pb_model)m);
-		if (strcmp(pm->fw_dtb, name) == 0)
+	for (i = 0; (f = pb_pimodel_file(all, i)) != NULL; i++)
+		if (strcmp(f, name) == 0)
 			return 1;
-		for (c = pm->dtbs; *c != NULL; c++)
-			if (strcmp(*c, name) == 0)
-				return 1;
-	}
 	return 0;
 }
 
@@ -56,7 +52,7 @@ hook_root_name_ok(const char *name)
 	for (r = root_files; *r != NULL; r++)
 		if (strcmp(*r, name) == 0)
 			return 1;
-	return is_dtb(name);
+	return is_model_file(name);
 }
 
 int

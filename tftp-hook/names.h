@@ -5,8 +5,9 @@
 
 /* A serial dir, a MAC fence dir or a discovery root entry. */
 int hook_name_ok(const char *name);
-/* A discovery root entry: a fixed file or link, or a DTB that
- * lib/boot/pimodel.c names for some model. */
+/* A discovery root entry: config.txt, cmdline.txt, initramfs.img,
+ * overlays, or a file lib/boot/pimodel.c names for some model
+ * (pb_pimodel_file: firmware, kernel, DTB). */
 int hook_root_name_ok(const char *name);
 
 #endif

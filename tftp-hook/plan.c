@@ -8,8 +8,11 @@
 
 #include <jansson.h>
 
-#include "hook.h"
+#include "plan.h"
+#include "log.h"
+#include "boot/pimodel.h"
 #include "boot/render.h"
+#include "core/ident.h"
 #include "core/boot_action.h"
 #include "wf/wf_instructions.h"
 
@@ -111,6 +114,7 @@ skip(struct plan *p, const char *what, const char *v, const char *why)
 
 	pb_quote(qv, sizeof(qv), v ? v : "NULL", 40);
 	p->kind = PLAN_SKIP;
+	p->ndirs = p->nroot = 0;	/* nothing to write: its files stay */
 	snprintf(p->why, sizeof(p->why), "%s \"%s\" %s", what, qv, why);
 	return 0;
 }
@@ -120,23 +124,60 @@ static int
 skip_msg(struct plan *p, const char *msg)
 {
 	p->kind = PLAN_SKIP;
+	p->ndirs = p->nroot = 0;	/* nothing to write: its files stay */
 	snprintf(p->why, sizeof(p->why), "%.400s", msg);
 	return 0;
 }
 
+/* A new directory of the plan, empty (NULL when the plan is full,
+ * which no case reaches: PLAN_MAXDIRS counts them). */
+static struct dirspec *
+add_dir(struct plan *p, const char *name)
+{
+	struct dirspec *d;
+
+	if (p->ndirs == PLAN_MAXDIRS)
+		return NULL;
+	d = &p->dirs[p->ndirs++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return d;
+}
+
+/* A link at the top of the root that the node needs. */
+static void
+add_root_link(struct plan *p, const char *name, const char *target)
+{
+	struct ent *en;
+
+	if (p->nroot == PLAN_MAXROOT)
+		return;
+	en = &p->root[p->nroot++];
+	memset(en, 0, sizeof(*en));
+	snprintf(en->name, sizeof(en->name), "%s", name);
+	en->is_link = 1;
+	snprintf(en->target, sizeof(en->target), "%s", target);
+}
+
+/* A node that must boot locally: its serial dir stops a Pi at once,
+ * and an empty MAC dir keeps dnsmasq from the main root. */
 static void
 plan_fence(struct plan *p)
 {
+	struct dirspec *d;
+
 	p->kind = PLAN_FENCE;
-	p->want_macdir = p->macdir[0] != '\0';
-	if (p->serial[0] == '\0')
-		return;
-	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
-	/* Zero-length: a Pi 4/5 bootloader gives up network boot at once;
-	 * start.elf too, so that a Pi 3 finds the prefix and nothing
-	 * bootable in it instead of falling back to the root. */
-	add_file(&p->dir, "start4.elf", "", 0);
-	add_file(&p->dir, "start.elf", "", 0);
+	if (p->serial[0] != '\0' && (d = add_dir(p, p->serial)) != NULL) {
+		/* Zero-length: a Pi 4/5 bootloader gives up network boot
+		 * at once; start.elf too, so that a Pi 3 finds the prefix
+		 * and nothing bootable in it instead of falling back to
+		 * the root. */
+		add_file(d, "start4.elf", "", 0);
+		add_file(d, "start.elf", "", 0);
+	}
+	/* After the serial dir: the MAC dir alone fails open. */
+	if (p->macdir[0] != '\0')
+		(void)add_dir(p, p->macdir);
 }
 
 /* An nfs node's root, from the resolver the API's agent answer uses
@@ -162,7 +203,8 @@ plan_nfs(const struct node_row *row, struct plan *p,
 
 /* config.txt and the links of a netbooting node's serial dir. */
 static int
-plan_boot_files(const struct env *env, enum pb_model m, struct plan *p)
+plan_boot_files(const struct env *env, enum pb_model m, struct plan *p,
+    struct dirspec *d)
 {
 	const struct pb_pimodel *pm = pb_pimodel(m);
 	struct pb_config_section sec;
@@ -181,24 +223,29 @@ plan_boot_files(const struct env *env, enum pb_model m, struct plan *p)
 	cin.nsections = 1;
 	if ((n = pb_render_config(buf, sizeof(buf), &cin, &e)) < 0)
 		return skip_msg(p, e.msg);
-	add_file(&p->dir, "config.txt", buf, (size_t)n);
+	add_file(d, "config.txt", buf, (size_t)n);
 
 	/* Pi 5: no GPU firmware is fetched, but the bootloader probes
 	 * <serial>/start4.elf to decide whether to use the prefix. */
-	add_link(&p->dir, pm->probe, "../" FW, pm->probe);
+	add_link(d, pm->probe, "../" FW, pm->probe);
 	if (pm->start_elf != NULL)
-		add_link(&p->dir, pm->start_elf, "../" FW, pm->start_elf);
+		add_link(d, pm->start_elf, "../" FW, pm->start_elf);
 	if (pm->fixup_dat != NULL)
-		add_link(&p->dir, pm->fixup_dat, "../" FW, pm->fixup_dat);
+		add_link(d, pm->fixup_dat, "../" FW, pm->fixup_dat);
 	/* A DTB missing from rpi-firmware/ is still named in config.txt
 	 * (check mode reports it) but never linked: no dangling links. */
 	if (env->dtb_present[m])
-		add_link(&p->dir, env->dtb[m], "../" FW, env->dtb[m]);
+		add_link(d, env->dtb[m], "../" FW, env->dtb[m]);
 	if (env->have_overlays)
-		add_link(&p->dir, "overlays", "../" FW, "overlays");
-	add_link(&p->dir, pm->kernel, "../" DEPLOY, "kernel8.img");
-	add_link(&p->dir, "initramfs.img", "../" DEPLOY, "initramfs.img");
-	p->pi3_boot = pm->bootcode;
+		add_link(d, "overlays", "../" FW, "overlays");
+	add_link(d, pm->kernel, "../" DEPLOY, "kernel8.img");
+	add_link(d, "initramfs.img", "../" DEPLOY, "initramfs.img");
+	/* A Pi 3 ROM asks for bootcode.bin at the root, before it looks
+	 * in <serial>/: a netbooting Pi 3 needs it even with discovery
+	 * off (with it on, the discovery root has it).  It boots nothing
+	 * by itself. */
+	if (pm->bootcode && !env->discovery)
+		add_root_link(p, PB_PI_BOOTCODE, FW PB_PI_BOOTCODE);
 	p->kind = PLAN_BOOT;
 	return 0;
 }
@@ -210,6 +257,7 @@ plan_netboot(const struct env *env, const struct node_row *row,
     struct plan *p, struct pb_wf_node *wn, int nfsboot)
 {
 	struct pb_cmdline_in lin;
+	struct dirspec *d;
 	struct pb_err e;
 	enum pb_model m;
 	char buf[1024];
@@ -248,9 +296,10 @@ plan_netboot(const struct env *env, const struct node_row *row,
 	}
 	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
 		return skip_msg(p, e.msg);
-	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
-	add_file(&p->dir, "cmdline.txt", buf, (size_t)n);
-	return plan_boot_files(env, m, p);
+	if ((d = add_dir(p, p->serial)) == NULL)
+		return skip_msg(p, "plan: no room for the serial dir");
+	add_file(d, "cmdline.txt", buf, (size_t)n);
+	return plan_boot_files(env, m, p, d);
 }
 
 /* Which case a node is: not a Pi, bad id, fenced, or netbooting. */
@@ -295,6 +344,31 @@ void
 plan_node(const struct env *env, const struct node_row *row, struct plan *p)
 {
 	(void)plan_node1(env, row, p);
+}
+
+void
+plan_names(const struct plan *p, struct strset *want)
+{
+	size_t i;
+
+	switch (p->kind) {
+	case PLAN_NONE:
+		break;
+	case PLAN_SKIP:
+		/* Bad data: keep what is there (a fence stays a fence). */
+		if (p->serial[0] != '\0')
+			strset_add(want, p->serial);
+		if (p->macdir[0] != '\0')
+			strset_add(want, p->macdir);
+		break;
+	case PLAN_FENCE:
+	case PLAN_BOOT:
+		for (i = 0; i < p->ndirs; i++)
+			strset_add(want, p->dirs[i].name);
+		for (i = 0; i < p->nroot; i++)
+			strset_add(want, p->root[i].name);
+		break;
+	}
 }
 
 int

@@ -6,7 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "db.h"
+#include "hookctx.h"
+#include "log.h"
+#include "names.h"
+#include "plan.h"
+#include "strset.h"
+#include "tree.h"
 
 #define ROOT_MAX 32
 
@@ -28,6 +34,18 @@ names_get(const struct hookctx *h, const char *id, struct node_names *nn)
 	snprintf(nn->macdir, sizeof(nn->macdir), "%s", m ? m : "");
 }
 
+/* Does p make a directory of this name? */
+static int
+plan_has_dir(const struct plan *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndirs; i++)
+		if (strcmp(p->dirs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 claim(struct hookctx *h, const struct plan *p)
 {
@@ -40,7 +58,8 @@ claim(struct hookctx *h, const struct plan *p)
 	}
 	memcpy(nn.serial, p->serial, sizeof(nn.serial));
 	nn.macdir[0] = '\0';
-	if (p->kind == PLAN_SKIP || p->want_macdir)
+	if (p->macdir[0] != '\0' &&
+	    (p->kind == PLAN_SKIP || plan_has_dir(p, p->macdir)))
 		memcpy(nn.macdir, p->macdir, sizeof(nn.macdir));
 	strmap_set(&h->id_serial, p->id, nn.serial);
 	strmap_set(&h->id_macdir, p->id, nn.macdir);
@@ -50,170 +69,189 @@ claim(struct hookctx *h, const struct plan *p)
 		strmap_set(&h->owner, nn.macdir, p->id);
 }
 
-/* The names a plan keeps in the tree. */
-static void
-plan_names(const struct plan *p, struct strset *want)
-{
-	switch (p->kind) {
-	case PLAN_NONE:
-		break;
-	case PLAN_SKIP:
-		/* Bad data: keep what is there (a fence stays a fence). */
-		if (p->serial[0] != '\0')
-			strset_add(want, p->serial);
-		if (p->macdir[0] != '\0')
-			strset_add(want, p->macdir);
-		break;
-	case PLAN_FENCE:
-		if (p->dir.name[0] != '\0')
-			strset_add(want, p->dir.name);
-		if (p->want_macdir)
-			strset_add(want, p->macdir);
-		break;
-	case PLAN_BOOT:
-		strset_add(want, p->dir.name);
-		break;
-	}
-}
+/* Where apply() writes.  A reconcile stages directories (st != NULL)
+ * for one syncfs per batch and gathers the root entries its nodes need
+ * for put_root(); a single-node render (st == NULL) makes each change
+ * durable and visible at once. */
+struct batch {
+	struct staged *st;
+	size_t n, max;
+	struct ent root[ROOT_MAX];	/* the nodes' root entries, by name */
+	size_t nroot;
+	struct strset *want;		/* names the tree keeps */
+	int errors;
+};
 
 static int
-flush(struct hookctx *h, struct staged *st, size_t *n, int *errors)
+flush(struct hookctx *h, struct batch *b, struct pb_err *e)
 {
-	struct pb_err e;
 	size_t i;
 
-	if (*n == 0)
+	if (b->n == 0)
 		return 0;
 	/* One syncfs for the batch instead of an fsync per file: the
 	 * content and the manifest lines are on disk before any rename. */
-	if (tree_sync(&h->tree, &e) == -1) {
-		hook_log("%s", e.msg);
+	if (tree_sync(&h->tree, e) == -1)
 		return -1;
-	}
-	for (i = 0; i < *n; i++)
-		if (tree_commit(&h->tree, &st[i], &e) == -1) {
-			hook_log("%s", e.msg);
-			(*errors)++;
+	for (i = 0; i < b->n; i++)
+		if (tree_commit(&h->tree, &b->st[i], e) == -1) {
+			hook_log("%s", e->msg);
+			b->errors++;
 		}
-	*n = 0;
+	b->n = 0;
 	return 0;
 }
 
-/* Stage d into st[*n] when it differs from the disk. */
+/* Stage d into the batch when it differs from the disk. */
 static void
 stage(struct hookctx *h, const struct plan *p, const struct dirspec *d,
-    struct staged *st, size_t *n, int *errors)
+    struct batch *b)
 {
 	struct pb_err e;
 
-	switch (tree_stage_dir(&h->tree, d, 0, &st[*n], &e)) {
+	switch (tree_stage_dir(&h->tree, d, 0, &b->st[b->n], &e)) {
 	case -1:
 		hook_log("node %s: %s", p->id, e.msg);
-		(*errors)++;
+		b->errors++;
 		break;
 	case 1:
-		(*n)++;
+		b->n++;
 		break;
 	}
 }
 
-static int
-put_root(struct hookctx *h, struct strset *want, int any_pi3, int *errors)
+/* A root entry a node needs, once however many nodes need it. */
+static void
+gather_root(struct batch *b, const struct ent *en)
 {
-	struct ent *ents;
+	size_t i;
+
+	for (i = 0; i < b->nroot; i++)
+		if (strcmp(b->root[i].name, en->name) == 0)
+			return;
+	if (b->nroot == ROOT_MAX) {
+		hook_log("root entry \"%s\": more than %d root entries",
+		    en->name, ROOT_MAX);
+		b->errors++;
+		return;
+	}
+	b->root[b->nroot++] = *en;
+}
+
+/* Make the tree hold what p says, in the plan's order; the one
+ * executor of a plan, for a reconcile and a single-node render alike.
+ * -1 only for a single-node render whose write failed (e says why; the
+ * node's names are not claimed then). */
+static int
+apply(struct hookctx *h, const struct plan *p, struct batch *b,
+    struct pb_err *e)
+{
+	size_t i;
+
+	plan_names(p, b->want);
+	if (p->kind == PLAN_SKIP) {
+		log_skip(p);
+		h->skipped++;
+	}
+	/* A node's directories go into one batch: the fence before the
+	 * MAC dir, never split across two syncfs. */
+	if (b->st != NULL && b->n + p->ndirs > b->max && flush(h, b, e) == -1)
+		return -1;
+	for (i = 0; i < p->ndirs; i++) {
+		if (b->st != NULL)
+			stage(h, p, &p->dirs[i], b);
+		else if (tree_put_dir(&h->tree, &p->dirs[i], e) == -1)
+			return -1;
+	}
+	for (i = 0; i < p->nroot; i++) {
+		if (b->st != NULL)
+			gather_root(b, &p->root[i]);
+		else if (!tree_owns(&h->tree, p->root[i].name) &&
+		    tree_put_rootent(&h->tree, &p->root[i], e) == -1)
+			return -1;
+	}
+	claim(h, p);
+	return 0;
+}
+
+/* The root entries: the discovery root, or else what the nodes need. */
+static void
+put_root(struct hookctx *h, struct batch *b)
+{
+	struct ent *ents = b->root, *disc = NULL;
 	struct pb_err e;
 	const char *name;
-	size_t n = 0, i, it;
-	int rc = 0;
+	size_t n = b->nroot, i, it;
 
-	if ((ents = calloc(ROOT_MAX, sizeof(*ents))) == NULL)
-		return -1;
 	if (h->env.discovery) {
-		if (plan_root(&h->env, ents, ROOT_MAX, &n, &e) == -1) {
+		if ((disc = calloc(ROOT_MAX, sizeof(*disc))) == NULL) {
+			hook_log("discovery root: out of memory");
+			b->errors++;
+			return;
+		}
+		if (plan_root(&h->env, disc, ROOT_MAX, &n, &e) == -1) {
 			hook_log("%s: the discovery root is left as it was", e.msg);
-			(*errors)++;
+			b->errors++;
 			/* Keep what is there rather than half of it. */
 			it = 0;
 			while ((name = strset_next(&h->tree.man, &it)) != NULL)
 				if (hook_root_name_ok(name))
-					strset_add(want, name);
+					strset_add(b->want, name);
 			goto out;
 		}
-	} else if (any_pi3) {
-		/* A Pi 3 ROM asks for bootcode.bin at the root, before it
-		 * looks in <serial>/: netbooting Pi 3 nodes need it even
-		 * with discovery off.  It boots nothing by itself. */
-		memset(&ents[0], 0, sizeof(ents[0]));
-		snprintf(ents[0].name, sizeof(ents[0].name), "bootcode.bin");
-		ents[0].is_link = 1;
-		snprintf(ents[0].target, sizeof(ents[0].target),
-		    "rpi-firmware/bootcode.bin");
-		n = 1;
+		ents = disc;
 	}
 	for (i = 0; i < n; i++) {
-		strset_add(want, ents[i].name);
+		strset_add(b->want, ents[i].name);
 		if (tree_put_rootent(&h->tree, &ents[i], &e) == -1) {
 			hook_log("%s", e.msg);
-			(*errors)++;
+			b->errors++;
 		}
 	}
 out:
-	free(ents);
-	return rc;
+	free(disc);
 }
 
 int
 reconcile(struct hookctx *h, struct pb_err *e)
 {
 	struct strset want = { 0 }, gone = { 0 };
-	struct staged *st = NULL;
+	struct batch *b = NULL;
 	struct plan *p = NULL;
 	PGresult *res = NULL;
 	struct node_row row;
 	const char *name;
-	size_t nst = 0, it;
-	int i, errors = 0, any_pi3 = 0, rc = -1, batch;
+	size_t it;
+	int i, errors, rc = -1;
 
 	h->tree.written = h->tree.unchanged = h->tree.removed = 0;
 	h->skipped = 0;
-	batch = h->batch > 0 ? h->batch : 256;
 	env_load_files(&h->env, h->tree.rootfd);
 	if (db_settings(h->db, &h->env, e) == -1 ||
 	    (res = db_nodes(h->db, NULL, e)) == NULL)
 		goto out;
 	if ((p = malloc(sizeof(*p))) == NULL ||
-	    (st = calloc((size_t)batch, sizeof(*st))) == NULL) {
+	    (b = calloc(1, sizeof(*b))) == NULL) {
+		pb_fail(e, "reconcile: out of memory");
+		goto out;
+	}
+	/* Room for one node's directories however small the batch. */
+	b->max = h->batch > PLAN_MAXDIRS ? (size_t)h->batch : PLAN_MAXDIRS;
+	b->want = &want;
+	if ((b->st = calloc(b->max, sizeof(*b->st))) == NULL) {
 		pb_fail(e, "reconcile: out of memory");
 		goto out;
 	}
 	for (i = 0; i < PQntuples(res); i++) {
 		db_row(res, i, &row);
 		plan_node(&h->env, &row, p);
-		claim(h, p);
-		plan_names(p, &want);
-		if (p->kind == PLAN_SKIP) {
-			log_skip(p);
-			h->skipped++;
-			continue;
-		}
-		if (p->kind == PLAN_BOOT && p->pi3_boot)
-			any_pi3 = 1;
-		if (p->dir.name[0] != '\0')
-			stage(h, p, &p->dir, st, &nst, &errors);
-		if (p->want_macdir) {
-			struct dirspec *md = &p->dir;
-
-			/* The fence dir is empty; reuse the plan's space. */
-			memset(md, 0, sizeof(*md));
-			snprintf(md->name, sizeof(md->name), "%s", p->macdir);
-			stage(h, p, md, st, &nst, &errors);
-		}
-		if (nst + 2 > (size_t)batch && flush(h, st, &nst, &errors) == -1)
+		if (apply(h, p, b, e) == -1)
 			goto out;
 	}
-	if (flush(h, st, &nst, &errors) == -1)
+	if (flush(h, b, e) == -1)
 		goto out;
-	put_root(h, &want, any_pi3, &errors);
+	put_root(h, b);
+	errors = b->errors;
 
 	/* Whatever the manifest holds that no node or setting wants. */
 	it = 0;
@@ -250,7 +288,9 @@ reconcile(struct hookctx *h, struct pb_err *e)
 out:
 	PQclear(res);
 	free(p);
-	free(st);
+	if (b != NULL)
+		free(b->st);
+	free(b);
 	strset_free(&want);
 	strset_free(&gone);
 	return rc;
@@ -275,14 +315,19 @@ int
 render_one(struct hookctx *h, const char *id, struct pb_err *e)
 {
 	struct node_names old;
+	struct batch *b = NULL;
 	struct plan *p = NULL;
 	PGresult *res = NULL;
 	struct node_row row;
 	struct strset want = { 0 };
 	int rc = -1;
 
-	if ((p = malloc(sizeof(*p))) == NULL)
-		return pb_fail(e, "out of memory");
+	if ((p = malloc(sizeof(*p))) == NULL ||
+	    (b = calloc(1, sizeof(*b))) == NULL) {
+		pb_fail(e, "out of memory");
+		goto out;
+	}
+	b->want = &want;	/* no st: each change at once */
 	if ((res = db_nodes(h->db, id, e)) == NULL)
 		goto out;
 	names_get(h, id, &old);
@@ -294,39 +339,8 @@ render_one(struct hookctx *h, const char *id, struct pb_err *e)
 		db_row(res, 0, &row);
 		plan_node(&h->env, &row, p);
 	}
-	plan_names(p, &want);
-	switch (p->kind) {
-	case PLAN_SKIP:
-		log_skip(p);
-		break;
-	case PLAN_FENCE:
-	case PLAN_BOOT:
-		/* Fence first, then the MAC dir: each step alone is safe. */
-		if (p->dir.name[0] != '\0' && tree_put_dir(&h->tree, &p->dir, e) == -1)
-			goto out;
-		if (p->want_macdir) {
-			memset(&p->dir, 0, sizeof(p->dir));
-			snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->macdir);
-			if (tree_put_dir(&h->tree, &p->dir, e) == -1)
-				goto out;
-		}
-		if (p->kind == PLAN_BOOT && p->pi3_boot && !h->env.discovery &&
-		    !tree_owns(&h->tree, "bootcode.bin")) {
-			struct ent en;
-
-			memset(&en, 0, sizeof(en));
-			snprintf(en.name, sizeof(en.name), "bootcode.bin");
-			en.is_link = 1;
-			snprintf(en.target, sizeof(en.target),
-			    "rpi-firmware/bootcode.bin");
-			if (tree_put_rootent(&h->tree, &en, e) == -1)
-				goto out;
-		}
-		break;
-	case PLAN_NONE:
-		break;
-	}
-	claim(h, p);
+	if (apply(h, p, b, e) == -1)
+		goto out;
 	/* The names this node had and no longer wants. */
 	if (!strset_has(&want, old.serial))
 		release(h, id, old.serial);
@@ -336,6 +350,7 @@ render_one(struct hookctx *h, const char *id, struct pb_err *e)
 out:
 	PQclear(res);
 	strset_free(&want);
+	free(b);
 	free(p);
 	return rc;
 }

@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "tree.h"
+#include "names.h"
+#include "log.h"
 #include "manifest.h"
 
 int

@@ -10,7 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "db.h"
+#include "hookctx.h"
+#include "log.h"
+#include "strset.h"
 
 static volatile sig_atomic_t stopping, want_reconcile;
 

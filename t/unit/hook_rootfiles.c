@@ -7,7 +7,7 @@
 
 #include "boot/pimodel.h"
 #include "core/ident.h"
-#include "hook.h"
+#include "names.h"
 #include "tap.h"
 
 int

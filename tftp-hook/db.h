@@ -1,0 +1,19 @@
+/* db.h: the hook's queries (db.c): settings into struct env, node rows
+ * into struct node_row (plan.h). */
+#ifndef PB_HOOK_DB_H
+#define PB_HOOK_DB_H
+
+#include <libpq-fe.h>
+
+#include "core/err.h"
+#include "plan.h"
+
+PGconn *db_connect(const char *conninfo, struct pb_err *e);
+PGconn *db_connect_timeout(const char *conninfo, int timeout_ms,
+    struct pb_err *e);
+int db_settings(PGconn *db, struct env *env, struct pb_err *e);
+/* All Pi nodes, or one node by id (NULL: all). */
+PGresult *db_nodes(PGconn *db, const char *id, struct pb_err *e);
+void db_row(PGresult *res, int i, struct node_row *row);
+
+#endif

@@ -1,0 +1,40 @@
+/* hookctx.h: the running hook (tree, database, settings, who holds
+ * which names) and the modes that act on it: reconcile.c, watch.c,
+ * check.c. */
+#ifndef PB_HOOK_CTX_H
+#define PB_HOOK_CTX_H
+
+#include <libpq-fe.h>
+
+#include "core/err.h"
+#include "plan.h"
+#include "strset.h"
+#include "tree.h"
+
+/* The top-level names one node holds in the tree ("": none). */
+struct node_names {
+	char serial[9];
+	char macdir[18];
+};
+
+struct hookctx {
+	struct tree tree;
+	PGconn *db;
+	const char *conninfo;
+	struct env env;
+	/* Who has which names, for watch: node id -> its serial and its
+	 * MAC dir (struct node_names, one map per field; reconcile.c) and
+	 * name -> node id. */
+	struct strmap id_serial, id_macdir, owner;
+	int batch;		/* nodes per syncfs batch */
+	unsigned long skipped;
+};
+
+/* reconcile.c: every node, or the one node a NOTIFY names. */
+int reconcile(struct hookctx *h, struct pb_err *e);
+int render_one(struct hookctx *h, const char *id, struct pb_err *e);
+
+int mode_watch(struct hookctx *h, int interval);	/* watch.c */
+int mode_check(struct hookctx *h);			/* check.c */
+
+#endif
