@@ -13,6 +13,14 @@
 #include "names.h"
 #include "log.h"
 #include "manifest.h"
+#include "tmpname.h"
+
+/* The manifest names it: the hook created it and may change it. */
+int
+tree_owns(const struct tree *t, const char *name)
+{
+	return strset_has(&t->man, name);
+}
 
 int
 man_append(struct tree *t, char op, const char *name, struct pb_err *e)

@@ -1,4 +1,4 @@
-/* manifest.h: the manifest's lines (manifest.c), for tree.c. */
+/* manifest.h: the manifest (manifest.c): what the hook owns. */
 #ifndef PB_HOOK_MANIFEST_H
 #define PB_HOOK_MANIFEST_H
 
@@ -12,8 +12,7 @@ int man_append(struct tree *t, char op, const char *name, struct pb_err *e);
 int man_add(struct tree *t, const char *name, int sync, struct pb_err *e);
 /* Read the manifest into t->man: only names hook_name_ok() accepts. */
 int man_load(struct tree *t, struct pb_err *e);
-/* ".<name>.<kind>.XXXXXX" (tree.c): a name no reader asks for. */
-void tree_tmpname(char *out, size_t size, const char *name,
-    const char *kind);
+/* The manifest names it: the hook created name and may change it. */
+int tree_owns(const struct tree *t, const char *name);
 
 #endif

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "hookctx.h"
 #include "log.h"
+#include "manifest.h"
 #include "names.h"
 #include "plan.h"
 #include "strset.h"

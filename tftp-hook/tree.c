@@ -24,34 +24,7 @@
 #include "names.h"
 #include "log.h"
 #include "manifest.h"
-
-int
-tree_owns(const struct tree *t, const char *name)
-{
-	return strset_has(&t->man, name);
-}
-
-/* ".<name>.tmp.XXXXXX": a name no reader asks for and no other program
- * makes. */
-void
-tree_tmpname(char *out, size_t size, const char *name, const char *kind)
-{
-	static const char al[] =
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	static unsigned long ctr;
-	struct timespec ts;
-	unsigned long v;
-	char sfx[7];
-	int i;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	v = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^
-	    (++ctr * 2654435761UL);
-	for (i = 0; i < 6; i++, v /= 62)
-		sfx[i] = al[v % 62];
-	sfx[6] = '\0';
-	snprintf(out, size, ".%s.%s.%s", name, kind, sfx);
-}
+#include "tmpname.h"
 
 /* Is this one of our temporaries, left by a crash? */
 static int

@@ -67,8 +67,6 @@ int tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e);
 int tree_remove(struct tree *t, const char *name, struct pb_err *e);
 /* Rewrite the manifest from the set (after a full reconcile). */
 int tree_compact(struct tree *t, struct pb_err *e);
-/* Is name ours (in the manifest)? */
-int tree_owns(const struct tree *t, const char *name);
 /* Flush all writes since the last call (one syncfs for a batch). */
 int tree_sync(struct tree *t, struct pb_err *e);
 
