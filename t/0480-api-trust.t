@@ -233,6 +233,60 @@ test_expect_success 'a node without a known address learns it from its first cal
 	test "$(jget out .message)" = "$REFUSED"
 '
 
+# fuzz_config ADDR SEED: 1,000 outsider requests from ADDR: boot/pi and
+# register-pi for the known nodes with random MACs, models, formats, and
+# some garbage serials.  One curl process (a config of "next"-separated
+# requests) keeps it quick.
+fuzz_config() {
+	awk -v url="$PB_URL/api/v1" -v from="$1" -v seed="$2" 'BEGIN {
+		srand(seed)
+		split("d83add36 0000f00d 0000cafe", ser, " ")
+		split("pi3 pi4 pi5 cm4 pi400", mod, " ")
+		q = "\""
+		for (i = 1; i <= 1000; i++) {
+			if (i > 1) print "next"
+			s = ser[int(rand() * 3) + 1]
+			mac = sprintf("02:%02x:%02x:%02x:%02x:%02x", int(rand() * 256),
+			    int(rand() * 256), int(rand() * 256), int(rand() * 256),
+			    int(rand() * 256))
+			# "next" resets every option, so each request says all.
+			print "silent"
+			print "interface = " from
+			print "output = " q "/dev/null" q
+			print "write-out = " q "%{http_code}\\n" q
+			r = int(rand() * 4)
+			if (r == 0)
+				print "url = " q url "/boot/pi?serial=" s "&mac=" mac q
+			else if (r == 1)
+				print "url = " q url "/boot/pi?serial=" s "&format=env" q
+			else if (r == 2) {
+				print "url = " q url "/nodes/register-pi" q
+				print "header = " q "Content-Type: application/json" q
+				b = sprintf("{\\\"serial\\\":\\\"%s\\\",\\\"mac\\\":\\\"%s\\\",\\\"model\\\":\\\"%s\\\",\\\"ip_address\\\":\\\"10.6.6.%d\\\"}",
+				    s, mac, mod[int(rand() * 5) + 1], int(rand() * 256))
+				print "data = " q b q
+			} else
+				print "url = " q url "/boot/pi?serial=" substr(s, 1, 6) sprintf("%03x", int(rand() * 4096)) q
+		}
+	}'
+}
+
+test_expect_success '1,000 random outsider requests change none of the known nodes' '
+	for s in $A 0000f00d 0000cafe; do node_snap $s >"before.$s" || return 1; done &&
+	fuzz_config 127.0.0.77 10 >fuzz.cfg &&
+	test "$(grep -c "^url" fuzz.cfg)" = 1000 &&
+	curl -K fuzz.cfg >codes &&
+	test "$(wc -l <codes)" = 1000 &&
+	! grep -v "^\(200\|400\|409\)\$" codes &&
+	grep -q "^200\$" codes && grep -q "^400\$" codes && grep -q "^409\$" codes &&
+	for s in $A 0000f00d 0000cafe; do
+		node_snap $s >after && test_cmp "before.$s" after || return 1
+	done &&
+	db_psql -c "SELECT coalesce(max(c), 0) FROM (SELECT count(*) AS c FROM pureboot.node_events WHERE type = '"'"'agent_refused'"'"' AND payload->>'"'"'addr'"'"' = '"'"'127.0.0.77'"'"' GROUP BY node_id, payload->>'"'"'endpoint'"'"') x" >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
 # Finding 4.
 test_expect_success 'auto_register off: register-pi refuses a new serial with 404 and writes nothing' '
 	setting auto_register off &&
