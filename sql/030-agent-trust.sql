@@ -448,6 +448,21 @@ BEGIN
 END
 $$;
 
+-- A node as the API shows it, as in 010 with its known address after
+-- the address it reports: operators see where its agent may ask from.
+CREATE OR REPLACE FUNCTION pureboot.node_json(n pureboot.nodes) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', n.id, 'serial', n.serial, 'mac', n.mac::text,
+		'arch', n.arch, 'boot_mode', n.boot_mode, 'pi_model', n.pi_model,
+		'hostname', n.hostname, 'ip_address', host(n.ip_address),
+		'known_addr', host(n.known_addr),
+		'state', n.state, 'workflow_id', n.workflow_id,
+		'install_attempts', n.install_attempts,
+		'created_at', n.created_at, 'updated_at', n.updated_at,
+		'last_seen', n.last_seen)
+$$;
+
 -- GET /settings: the 010 keys and this file's.
 CREATE OR REPLACE FUNCTION pureboot.settings_json() RETURNS json
 LANGUAGE sql STABLE AS $$

@@ -46,7 +46,9 @@ test_expect_success 'a new node takes the address it registered from as its know
 	test "$(cut -d" " -f1 out)" = 201 &&
 	db_psql -c "SELECT host(known_addr), host(created_addr) FROM pureboot.nodes" >actual &&
 	echo "$NODE|$NODE" >expect &&
-	test_cmp expect actual
+	test_cmp expect actual &&
+	op GET "/api/v1/nodes/$(node_id $A)" >out &&
+	test "$(jget out "[.ip_address, .known_addr] | @tsv")" = "10.0.0.5	$NODE"
 '
 
 # Finding 3: an update of an existing serial from another address.
