@@ -4,9 +4,10 @@
 --
 -- A node's known address (nodes.known_addr) is where its agent may ask
 -- from: set by its first registration (the address of that request),
--- by a DHCP lease event for its MAC (hook_dhcp_event below), or, for a
--- node that has none (made by an operator, or before this migration
--- without a lease on record), by its first agent request.  Under
+-- by a DHCP lease event for its MAC (hook_dhcp_event below) or a TFTP
+-- transfer from its MAC (hook_tftp_event), or, for a node that has
+-- none (made by an operator, or before this migration without a lease
+-- on record), by its first agent request.  Under
 -- agent_trust = 'address' (the default) state changes, install tokens,
 -- instructions and identity updates go only to a request from that
 -- address; any other caller gets the node's state and action, nothing
@@ -444,6 +445,59 @@ BEGIN
 	VALUES (n, 'dhcp_' || p_action, jsonb_strip_nulls(jsonb_build_object(
 		'mac', p_mac::text, 'ip', host(p_ip), 'vendor_class', p_vendor,
 		'hostname', p_hostname)));
+	RETURN n;
+END
+$$;
+
+-- A finished TFTP transfer, as in 020, and: when the server's neighbour
+-- table gives the client's MAC (p_client_mac) and it is the node's
+-- own, the transfer's address becomes the node's known address.  That
+-- is as strong as a DHCP lease event (both trust the MAC seen on the
+-- wire), and it is the only source in proxy-DHCP mode, where dnsmasq
+-- hands out no leases.  A transfer found by serial, MAC directory or
+-- address alone proves nothing (anyone can ask for <serial>/config.txt)
+-- and teaches nothing.
+CREATE OR REPLACE FUNCTION pureboot.hook_tftp_event(
+	p_size bigint, p_ip inet, p_serial text, p_mac macaddr, p_file text,
+	p_client_mac macaddr DEFAULT NULL
+) RETURNS uuid
+LANGUAGE plpgsql AS $$
+DECLARE
+	n uuid;
+	v_payload jsonb;
+BEGIN
+	IF p_serial IS NOT NULL THEN
+		SELECT id INTO n FROM pureboot.nodes WHERE serial = p_serial;
+		IF n IS NOT NULL AND p_client_mac IS NOT NULL
+		   AND NOT EXISTS (SELECT 1 FROM pureboot.nodes WHERE mac = p_client_mac) THEN
+			PERFORM set_config('pureboot.actor', 'tftp-hook', true);
+			UPDATE pureboot.nodes SET mac = p_client_mac
+			WHERE id = n AND mac IS NULL;
+		END IF;
+	END IF;
+	IF n IS NULL AND p_mac IS NOT NULL THEN
+		SELECT id INTO n FROM pureboot.nodes WHERE mac = p_mac;
+	END IF;
+	IF n IS NULL AND p_ip IS NOT NULL THEN
+		SELECT id INTO n FROM pureboot.nodes WHERE ip_address = p_ip
+		ORDER BY last_seen DESC NULLS LAST LIMIT 1;
+	END IF;
+	IF n IS NULL THEN
+		RETURN NULL;
+	END IF;
+	v_payload := jsonb_build_object('file', p_file, 'ip', host(p_ip), 'size', p_size);
+	UPDATE pureboot.nodes SET last_seen = now(),
+		known_addr = CASE WHEN p_ip IS NOT NULL AND p_client_mac IS NOT NULL
+		                   AND mac = p_client_mac THEN p_ip ELSE known_addr END
+	WHERE id = n;
+	IF NOT EXISTS (
+		SELECT 1 FROM pureboot.node_events e
+		WHERE e.node_id = n AND e.type = 'tftp_sent' AND e.payload = v_payload
+		  AND e.created_at > now() - interval '5 seconds')
+	THEN
+		INSERT INTO pureboot.node_events (node_id, type, payload)
+		VALUES (n, 'tftp_sent', v_payload);
+	END IF;
 	RETURN n;
 END
 $$;

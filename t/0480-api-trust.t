@@ -223,6 +223,24 @@ test_expect_success 'a DHCP lease moves the known address; the old address is th
 	echo $NODE >expect && test_cmp expect actual
 '
 
+test_expect_success 'a TFTP transfer moves the known address only when it comes from the MAC of the node' '
+	tftp_ev() {
+		printf "SELECT pureboot.hook_tftp_event(1, :'"'"'ip'"'"', :'"'"'s'"'"', NULL, :'"'"'s'"'"' || '"'"'/config.txt'"'"', nullif(:'"'"'cm'"'"', '"'"''"'"')::macaddr) IS NOT NULL\n" |
+			db_psql -v ip="$1" -v s=$A -v cm="$2"
+	} &&
+	known() {
+		db_psql -c "SELECT host(known_addr) FROM pureboot.nodes WHERE serial = '"'"'$A'"'"'"
+	} &&
+	tftp_ev $EVIL "" >actual && echo t >expect && test_cmp expect actual &&
+	test "$(known)" = $NODE &&
+	tftp_ev $EVIL 02:00:00:00:00:66 >/dev/null &&
+	test "$(known)" = $NODE &&
+	tftp_ev 127.0.0.12 $MAC >/dev/null &&
+	test "$(known)" = 127.0.0.12 &&
+	tftp_ev $NODE $MAC >/dev/null &&
+	test "$(known)" = $NODE
+'
+
 test_expect_success 'a node without a known address learns it from its first caller, once' '
 	db_psql -c "INSERT INTO pureboot.nodes (serial, arch, boot_mode) VALUES ('"'"'0000cafe'"'"', '"'"'aarch64'"'"', '"'"'pi'"'"')" &&
 	api_from $NODE GET "/api/v1/boot/pi?serial=0000cafe" >out &&
