@@ -291,11 +291,22 @@ fuzz_config() {
 	}'
 }
 
-test_expect_success '1,000 random outsider requests change none of the known nodes' '
+test_expect_success '1,000 random outsider requests change none of the known nodes and wake no hook' '
 	for s in $A 0000f00d 0000cafe; do node_snap $s >"before.$s" || return 1; done &&
 	fuzz_config 127.0.0.77 10 >fuzz.cfg &&
 	test "$(grep -c "^url" fuzz.cfg)" = 1000 &&
+	# The TFTP hook renders on NOTIFY pureboot_changes (and from the
+	# rows checked below): the first payload after the requests must
+	# be the marker sent after them.
+	"$PB_BUILD/pb-listen" "$PUREBOOT_DB" pureboot_changes 1 120000 >listen.out 2>listen.err &
+	lp=$! &&
+	test_when_finished "kill $lp 2>/dev/null || :" &&
+	wait_for "pb-listen to print ready" 60 grep -qx ready listen.out &&
 	curl -K fuzz.cfg >codes &&
+	db_psql -c "NOTIFY pureboot_changes, '"'"'end-of-fuzz'"'"'" &&
+	wait $lp &&
+	printf "ready\nend-of-fuzz\n" >expect &&
+	test_cmp expect listen.out &&
 	test "$(wc -l <codes)" = 1000 &&
 	! grep -v "^\(200\|400\|409\)\$" codes &&
 	grep -q "^200\$" codes && grep -q "^400\$" codes && grep -q "^409\$" codes &&
