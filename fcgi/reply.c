@@ -112,6 +112,18 @@ pb_reply_error(struct pb_req *r, int status, const char *code,
 	va_end(ap);
 	body = json_pack("{s:{s:s, s:s}}", "error", "code", code,
 	    "message", msg);
+	if (body == NULL) {
+		/* Not UTF-8 (a value that reached the message unquoted, or
+		 * cut mid-character): the same message, every byte outside
+		 * printable ASCII escaped, never an empty reply. */
+		char safe[4 * sizeof(msg) + 8];
+
+		pb_quote(safe, sizeof(safe), msg, sizeof(msg));
+		pb_log("%s %s: reply message is not UTF-8; sent escaped",
+		    r->method, r->path);
+		body = json_pack("{s:{s:s, s:s}}", "error", "code", code,
+		    "message", safe);
+	}
 	pb_reply(r, body != NULL ? status : 500, body);
 	json_decref(body);
 }

@@ -14,8 +14,7 @@
 -- One row per node: a new install replaces the row, so a token is good
 -- for one node and one install only.  It stays valid after 'installed'
 -- (first_boot and heartbeat events of that install need it) until the
--- node goes back to pending or is retired: enters a state of boot class
--- install (a new install) or poweroff.
+-- node goes back to pending or is retired.
 CREATE TABLE pureboot.install_tokens (
 	id         text PRIMARY KEY CHECK (id ~ '^[0-9a-f]{16}$'),
 	node_id    uuid NOT NULL UNIQUE
@@ -23,32 +22,6 @@ CREATE TABLE pureboot.install_tokens (
 	hash       bytea NOT NULL CHECK (octet_length(hash) = 32),
 	issued_at  timestamptz NOT NULL DEFAULT now()
 );
-
--- What each node state means for booting: SQL's copy of the C table
--- pb_boot_states[] (lib/core/boot_action.c), which owns it and gives
--- the wait messages.  t/0120-sql-boot-class.t compares the two over
--- every value of the enum, so a state added to one and not the other
--- fails.  wait: an operator (or the reconciler) acts next; install: with
--- a workflow, a boot starts an install; installing: a boot is a reboot
--- during the install; run: the installed OS (local or NFS root), never
--- fenced off; poweroff: retired.  NULL for a state nobody classed.
-CREATE FUNCTION pureboot.boot_class(s pureboot.node_state) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE s
-		WHEN 'discovered'     THEN 'wait'
-		WHEN 'pending'        THEN 'install'
-		WHEN 'installing'     THEN 'installing'
-		WHEN 'install_failed' THEN 'wait'
-		WHEN 'installed'      THEN 'run'
-		WHEN 'active'         THEN 'run'
-		WHEN 'reprovision'    THEN 'wait'
-		WHEN 'deprovisioning' THEN 'wait'
-		WHEN 'migrating'      THEN 'run'
-		WHEN 'serving_source' THEN 'run'
-		WHEN 'cloning_target' THEN 'wait'
-		WHEN 'retired'        THEN 'poweroff'
-	END
-$$;
 
 CREATE FUNCTION pureboot.install_token_expire() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -59,7 +32,7 @@ END
 $$;
 
 CREATE TRIGGER nodes_install_token_expire AFTER UPDATE OF state ON pureboot.nodes
-	FOR EACH ROW WHEN (pureboot.boot_class(NEW.state) IN ('install', 'poweroff')
+	FOR EACH ROW WHEN (NEW.state IN ('pending', 'retired')
 	                   AND OLD.state IS DISTINCT FROM NEW.state)
 	EXECUTE FUNCTION pureboot.install_token_expire();
 
@@ -152,13 +125,12 @@ BEGIN
 		END IF;
 	END IF;
 
-	IF pureboot.boot_class(n.state) = 'installing'
-	   OR (pureboot.boot_class(n.state) = 'install'
-	       AND n.workflow_id IS NOT NULL) THEN
+	IF n.state = 'installing'
+	   OR (n.state = 'pending' AND n.workflow_id IS NOT NULL) THEN
 		-- Decide again under the row lock: a concurrent request for
 		-- the same node may have changed it since the read above.
 		SELECT * INTO n FROM pureboot.nodes WHERE id = n.id FOR UPDATE;
-		IF pureboot.boot_class(n.state) = 'installing' THEN
+		IF n.state = 'installing' THEN
 			n := pureboot.transition(n.id, 'install_failed', actor,
 				'the node asked for install instructions again during its install (rebooted?)');
 			IF n.install_attempts < pureboot.max_install_attempts() THEN
@@ -167,8 +139,7 @@ BEGIN
 					       n.install_attempts, pureboot.max_install_attempts()));
 			END IF;
 		END IF;
-		IF pureboot.boot_class(n.state) = 'install'
-		   AND n.workflow_id IS NOT NULL THEN
+		IF n.state = 'pending' AND n.workflow_id IS NOT NULL THEN
 			n := pureboot.transition(n.id, 'installing', actor,
 				format('install instructions of workflow %s served', n.workflow_id));
 			INSERT INTO pureboot.install_tokens (id, node_id, hash)

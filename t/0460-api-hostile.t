@@ -132,6 +132,33 @@ test_expect_success 'binary, NUL, nested, huge-number and malformed bodies' '
 	hit GET /api/v1/nodes -H "Authorization: $(head -c 6000 /dev/zero | tr "\0" B)"
 '
 
+# ask METHOD PATH [curl args]: the status and the error message, which
+# must be there (jq fails on an empty or non-JSON body).
+ask() {
+	am=$1 ap=$2
+	shift 2
+	curl -s -o reply -w "%{http_code}" -X "$am" "$@" "$PB_URL$ap" >status &&
+	printf "%s %s\n" "$(cat status)" "$(jq -er .error.message reply)"
+}
+
+test_expect_success 'bytes >= 0x80 (valid UTF-8 or not, cut mid-character or not) get a 400 with a JSON reason' '
+	J="Content-Type: application/json" &&
+	ask GET "/api/v1/boot/pi?serial=aa%aa0001" >actual &&
+	printf "%s\n" "400 boot/pi: serial \"aa\\xaa0001\" is not 8 hex digits" >expect &&
+	test_cmp expect actual &&
+	mac="dc:a6:32:01:02:03:04:05:06:07:08:09:10:é" &&
+	jq -cn --arg m "$mac" "{serial:\"0000beef\", mac:\$m}" >body &&
+	ask POST /api/v1/nodes/register-pi -H "$J" --data-binary @body >actual &&
+	grep "^400 register-pi: mac " actual &&
+	grep -F "09:10:\\xc3..." actual &&
+	printf "{\"s\\u00e9rial\":1,\"\xff\":2}" >body &&
+	ask POST /api/v1/nodes/register-pi -H "$J" --data-binary @body >actual &&
+	grep "^400 " actual &&
+	jq -cn "{(\"x\" * 39 + \"é\"):1}" >body &&
+	ask POST /api/v1/nodes/register-pi -H "$J" --data-binary @body >actual &&
+	grep "^400 register-pi: unknown field " actual && grep -F "xxx\\xc3..." actual
+'
+
 test_expect_success 'at least 200 hostile requests, every one refused with a 4xx' '
 	test "$(wc -l <codes)" -ge 200 &&
 	! grep -v "^4[0-9][0-9] " codes

@@ -83,6 +83,19 @@ test_expect_success 'a malformed environment or arguments never fail and write n
 	test_cmp expect last
 '
 
+test_expect_success 'a tftp size of -1, +1 or past the int range is refused' '
+	before=$(db_count node_events) &&
+	for sz in -1 +1 " 1" 99999999999999999999 2147483648; do
+		PUREBOOT_TFTP_ROOT="$root" \
+			"$HOOK" tftp "$sz" 10.66.1.5 "$root/d83add36/config.txt" 2>err &&
+		grep -q "dhcp-script: tftp: size \".*\" is not a number from 0 to 2147483647" err || return 1
+	done &&
+	test "$(db_count node_events)" = "$before" &&
+	PUREBOOT_TFTP_ROOT="$root" \
+		"$HOOK" tftp 2147483647 10.66.1.5 "$root/d83add36/config.txt" &&
+	test "$(db_count node_events)" = $((before + 1))
+'
+
 test_expect_success 'an unknown MAC writes nothing' '
 	before=$(db_count node_events) &&
 	PUREBOOT_DB="$PUREBOOT_DB" "$HOOK" add dc:a6:32:99:99:99 10.66.3.12 &&

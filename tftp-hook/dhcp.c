@@ -9,10 +9,12 @@
  * one call (sql/020-hook-events.sql); any problem is one log line on
  * stderr (dnsmasq logs it) and exit status 0. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "hook.h"
 
 #define Q(buf, s) (pb_quote((buf), sizeof(buf), (s), 60), (buf))
@@ -101,8 +103,7 @@ mode_dhcp(int argc, char **argv)
 	const char *f, *sql;
 	PGconn *db = NULL;
 	PGresult *r = NULL;
-	char *end;
-	unsigned long long sz;
+	int sz;
 	int nparams;
 
 	if (argc < 1)
@@ -130,13 +131,13 @@ mode_dhcp(int argc, char **argv)
 			    "too few arguments" : e.msg);
 			return 0;
 		}
-		sz = strtoull(argv[1], &end, 10);
-		if (*argv[1] == '\0' || *end != '\0') {
-			hook_log("dhcp-script: tftp: size \"%s\" is not a number",
-			    Q(q, argv[1]));
+		/* Decimal digits only: strtoull would take "-1" as 2^64-1
+		 * and "+1" or " 1" as 1. */
+		if (pb_int_parse(&sz, argv[1], 0, INT_MAX, "size", &e) == -1) {
+			hook_log("dhcp-script: tftp: %s", e.msg);
 			return 0;
 		}
-		snprintf(size, sizeof(size), "%llu", sz);
+		snprintf(size, sizeof(size), "%d", sz);
 		path_ids(argv[3], getenv("PUREBOOT_TFTP_ROOT"), serial, macs, &f);
 		if (clean(file, sizeof(file), f) == NULL)
 			return 0;

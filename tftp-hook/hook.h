@@ -1,5 +1,6 @@
 /* hook.h: pureboot-tftp-hook, the one program that writes the TFTP
- * tree (DESIGN.md 3, 4).  Shared types of its files. */
+ * tree (docs/operator-guide.md, "The tree"; docs/pi-boot.md).  Shared
+ * types of its files. */
 #ifndef PB_HOOK_H
 #define PB_HOOK_H
 
@@ -11,8 +12,10 @@
 #include "core/ident.h"
 #include "boot/model.h"
 #include "boot/pimodel.h"
+#include "wf/wf_instructions.h"
 
 #include "log.h"
+#include "names.h"
 #include "strset.h"
 
 /* One entry of a directory the hook renders. */
@@ -52,7 +55,6 @@ struct tree {
 #define TREE_READONLY	2	/* check mode: no lock, no cleanup, no writes */
 int tree_open(struct tree *t, const char *root, int flags, struct pb_err *e);
 void tree_close(struct tree *t);
-int hook_name_ok(const char *name);
 
 /* A directory built under a temporary name, not yet visible. */
 struct staged {
@@ -114,6 +116,7 @@ struct plan {
 	int want_macdir;	/* FENCE with a MAC */
 	int pi3_boot;		/* BOOT of a Pi 3 family node: needs bootcode.bin */
 	char why[512];		/* SKIP: the reason */
+	struct pb_wf_nfs nfs;	/* BOOT of an nfs workflow: its root */
 };
 
 void env_load_files(struct env *env, int rootfd);
@@ -122,8 +125,6 @@ void plan_node(const struct env *env, const struct node_row *row,
 /* The discovery root entries (on: rendered; count in *n). */
 int plan_root(const struct env *env, struct ent *ents, size_t max, size_t *n,
     struct pb_err *e);
-/* Every name plan_root can produce. */
-extern const char *const hook_root_names[];
 
 /* db.c */
 PGconn *db_connect(const char *conninfo, struct pb_err *e);
@@ -135,14 +136,21 @@ PGresult *db_nodes(PGconn *db, const char *id, struct pb_err *e);
 void db_row(PGresult *res, int i, struct node_row *row);
 
 /* reconcile.c */
+/* The top-level names one node holds in the tree ("": none). */
+struct node_names {
+	char serial[9];
+	char macdir[18];
+};
+
 struct hookctx {
 	struct tree tree;
 	PGconn *db;
 	const char *conninfo;
 	struct env env;
-	/* Who has which names, for watch: node id -> "serial macdir" and
+	/* Who has which names, for watch: node id -> its serial and its
+	 * MAC dir (struct node_names, one map per field; reconcile.c) and
 	 * name -> node id. */
-	struct strmap ids, owner;
+	struct strmap id_serial, id_macdir, owner;
 	int batch;		/* nodes per syncfs batch */
 	unsigned long skipped;
 };

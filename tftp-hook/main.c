@@ -104,7 +104,8 @@ main(int argc, char **argv)
 out:
 	PQfinish(h.db);
 	tree_close(&h.tree);
-	strmap_free(&h.ids);
+	strmap_free(&h.id_serial);
+	strmap_free(&h.id_macdir);
 	strmap_free(&h.owner);
 	return rc;
 }

@@ -91,9 +91,9 @@ add_file(struct dirspec *d, const char *name, const char *data, size_t len)
 }
 
 /* States in which a node boots what is on its own storage: it must
- * never be served anything bootable (DESIGN.md 4, the fence).  For an
- * NFS workflow these are the states that boot the NFS root.  Which
- * states those are is the boot table's (lib/core/boot_action.c). */
+ * never be served anything bootable (docs/pi-boot.md, "The fence").
+ * For an NFS workflow these are the states that boot the NFS root.
+ * Which states those are is the boot table's (lib/core/boot_action.c). */
 static int
 runs_installed_os(const char *state)
 {
@@ -139,112 +139,37 @@ plan_fence(struct plan *p)
 	add_file(&p->dir, "start.elf", "", 0);
 }
 
+/* An nfs node's root, from the resolver the API's agent answer uses
+ * for its nfs keys: the same values, variables and checks included. */
 static int
-plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
+plan_nfs(const struct node_row *row, struct plan *p,
+    const struct pb_wf_node *wn)
 {
-	const struct pb_pimodel *pm;
-	struct pb_serial serial;
-	struct pb_uuid id;
-	struct pb_mac mac;
-	struct pb_hostname host;
+	struct pb_err e;
+	json_error_t je;
+	json_t *def;
+	int rc;
+
+	if (row->definition == NULL ||
+	    (def = json_loads(row->definition, 0, &je)) == NULL)
+		return skip_msg(p, "workflow definition is not JSON");
+	rc = pb_wf_nfs_resolve(&p->nfs, def, wn, &e);
+	json_decref(def);
+	if (rc == -1)
+		return skip_msg(p, e.msg);
+	return 0;
+}
+
+/* config.txt and the links of a netbooting node's serial dir. */
+static int
+plan_boot_files(const struct env *env, enum pb_model m, struct plan *p)
+{
+	const struct pb_pimodel *pm = pb_pimodel(m);
 	struct pb_config_section sec;
 	struct pb_config_in cin;
-	struct pb_cmdline_in lin;
 	struct pb_err e;
-	enum pb_model m;
-	char buf[1024], what[64], nfs[3][256];
-	json_t *def = NULL, *wi = NULL;
+	char buf[1024], what[64];
 	ssize_t n;
-	int nfsboot;
-
-	memset(p, 0, sizeof(*p));
-	if (row->id == NULL || pb_uuid_parse(&id, row->id, NULL) == -1)
-		return skip(p, "node id", row->id, "is not a UUID");
-	memcpy(p->id, id.s, sizeof(p->id));
-	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
-		p->kind = PLAN_NONE;
-		return 0;
-	}
-	if (row->serial != NULL && pb_serial_parse(&serial, row->serial, NULL) == 0)
-		memcpy(p->serial, serial.s, sizeof(p->serial));
-	if (row->mac != NULL && pb_mac_parse(&mac, row->mac, NULL) == 0)
-		pb_mac_dir(&mac, p->macdir);
-
-	nfsboot = row->install_method != NULL &&
-	    strcmp(row->install_method, "nfs") == 0;
-	if (row->state == NULL || (runs_installed_os(row->state) && !nfsboot)) {
-		plan_fence(p);
-		if (p->serial[0] == '\0')
-			hook_log("node %s: serial \"%.40s\" is not 8 lower-case "
-			    "hex digits: fenced by MAC only", p->id,
-			    row->serial ? row->serial : "NULL");
-		return 0;
-	}
-
-	/* A node to boot over the network: every value must be good. */
-	if (p->serial[0] == '\0')
-		return skip(p, "serial", row->serial,
-		    "is not 8 lower-case hex digits");
-	if (row->model == NULL || pb_model_parse(&m, row->model, NULL) == -1)
-		return skip(p, "pi_model", row->model,
-		    "is not a model in the table");
-	if (row->hostname != NULL &&
-	    pb_hostname_parse(&host, row->hostname, NULL) == -1)
-		return skip(p, "hostname", row->hostname,
-		    "is not an RFC 1123 label");
-	if (row->hostname != NULL && strcmp(host.s, row->hostname) != 0)
-		return skip(p, "hostname", row->hostname, "is not lower case");
-	if (env->server[0] == '\0')
-		return skip_msg(p, "the server_url setting is missing or bad");
-	pm = pb_pimodel(m);
-
-	memset(&lin, 0, sizeof(lin));
-	lin.mode = nfsboot ? PB_MODE_NFS : PB_MODE_INSTALL;
-	lin.server = env->server;
-	lin.state = row->state;
-	lin.serial = &serial;
-	lin.node_id = &id;
-	lin.mac = p->macdir[0] != '\0' ? &mac : NULL;
-	lin.hostname = row->hostname != NULL ? &host : NULL;
-	if (nfsboot) {
-		/* The workflow loader's resolver: the same values the API
-		 * gives the agent, variables and checks included. */
-		struct pb_wf_node wn;
-		json_error_t je;
-		const char *v[3];
-		int i;
-
-		memset(&wn, 0, sizeof(wn));
-		wn.id = id;
-		wn.serial = serial;
-		if (lin.mac != NULL)
-			wn.mac = mac;
-		if (lin.hostname != NULL)
-			wn.hostname = host;
-		wn.server = env->server;
-		if (row->definition == NULL ||
-		    (def = json_loads(row->definition, 0, &je)) == NULL)
-			return skip_msg(p, "workflow definition is not JSON");
-		if ((wi = pb_wf_instructions_new(def, &wn, &e)) == NULL) {
-			json_decref(def);
-			return skip_msg(p, e.msg);
-		}
-		v[0] = json_string_value(json_object_get(wi, "nfs_server"));
-		v[1] = json_string_value(json_object_get(wi, "nfs_path"));
-		v[2] = json_string_value(json_object_get(wi, "nfs_options"));
-		for (i = 0; i < 3; i++)
-			snprintf(nfs[i], sizeof(nfs[i]), "%s", v[i] ? v[i] : "");
-		json_decref(wi);
-		json_decref(def);
-		lin.nfs_server = nfs[0];
-		lin.nfs_path = nfs[1];
-		lin.nfs_options = nfs[2];
-	}
-	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
-		return skip_msg(p, e.msg);
-
-	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
-	add_file(&p->dir, "cmdline.txt", buf, (size_t)n);
 
 	snprintf(what, sizeof(what), "node %s (%s)", p->serial, pm->section);
 	sec.filter = pm->section;
@@ -276,6 +201,94 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	p->pi3_boot = pm->bootcode;
 	p->kind = PLAN_BOOT;
 	return 0;
+}
+
+/* A node to boot over the network (install, or its NFS root): every
+ * value must be good, else it is skipped. */
+static int
+plan_netboot(const struct env *env, const struct node_row *row,
+    struct plan *p, struct pb_wf_node *wn, int nfsboot)
+{
+	struct pb_cmdline_in lin;
+	struct pb_err e;
+	enum pb_model m;
+	char buf[1024];
+	ssize_t n;
+
+	if (p->serial[0] == '\0')
+		return skip(p, "serial", row->serial,
+		    "is not 8 lower-case hex digits");
+	if (row->model == NULL || pb_model_parse(&m, row->model, NULL) == -1)
+		return skip(p, "pi_model", row->model,
+		    "is not a model in the table");
+	if (row->hostname != NULL &&
+	    pb_hostname_parse(&wn->hostname, row->hostname, NULL) == -1)
+		return skip(p, "hostname", row->hostname,
+		    "is not an RFC 1123 label");
+	if (row->hostname != NULL && strcmp(wn->hostname.s, row->hostname) != 0)
+		return skip(p, "hostname", row->hostname, "is not lower case");
+	if (env->server[0] == '\0')
+		return skip_msg(p, "the server_url setting is missing or bad");
+	wn->server = env->server;
+
+	memset(&lin, 0, sizeof(lin));
+	lin.mode = nfsboot ? PB_MODE_NFS : PB_MODE_INSTALL;
+	lin.server = env->server;
+	lin.state = row->state;
+	lin.serial = &wn->serial;
+	lin.node_id = &wn->id;
+	lin.mac = wn->mac.s[0] != '\0' ? &wn->mac : NULL;
+	lin.hostname = row->hostname != NULL ? &wn->hostname : NULL;
+	if (nfsboot) {
+		if (plan_nfs(row, p, wn) == -1 || p->kind == PLAN_SKIP)
+			return 0;	/* skipped: p->why says why */
+		lin.nfs_server = p->nfs.server;
+		lin.nfs_path = p->nfs.path;
+		lin.nfs_options = p->nfs.options;
+	}
+	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
+		return skip_msg(p, e.msg);
+	snprintf(p->dir.name, sizeof(p->dir.name), "%s", p->serial);
+	add_file(&p->dir, "cmdline.txt", buf, (size_t)n);
+	return plan_boot_files(env, m, p);
+}
+
+/* Which case a node is: not a Pi, bad id, fenced, or netbooting. */
+static int
+plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
+{
+	struct pb_wf_node wn;
+	int nfsboot;
+
+	memset(p, 0, sizeof(*p));
+	memset(&wn, 0, sizeof(wn));
+	if (row->id == NULL || pb_uuid_parse(&wn.id, row->id, NULL) == -1)
+		return skip(p, "node id", row->id, "is not a UUID");
+	memcpy(p->id, wn.id.s, sizeof(p->id));
+	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
+		p->kind = PLAN_NONE;
+		return 0;
+	}
+	if (row->serial == NULL ||
+	    pb_serial_parse(&wn.serial, row->serial, NULL) == -1)
+		memset(&wn.serial, 0, sizeof(wn.serial));
+	memcpy(p->serial, wn.serial.s, sizeof(p->serial));
+	if (row->mac == NULL || pb_mac_parse(&wn.mac, row->mac, NULL) == -1)
+		memset(&wn.mac, 0, sizeof(wn.mac));
+	else
+		pb_mac_dir(&wn.mac, p->macdir);
+
+	nfsboot = row->install_method != NULL &&
+	    strcmp(row->install_method, "nfs") == 0;
+	if (row->state == NULL || (runs_installed_os(row->state) && !nfsboot)) {
+		plan_fence(p);
+		if (p->serial[0] == '\0')
+			hook_log("node %s: serial \"%.40s\" is not 8 lower-case "
+			    "hex digits: fenced by MAC only", p->id,
+			    row->serial ? row->serial : "NULL");
+		return 0;
+	}
+	return plan_netboot(env, row, p, &wn, nfsboot);
 }
 
 void

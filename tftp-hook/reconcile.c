@@ -17,24 +17,37 @@ log_skip(const struct plan *p)
 	    p->why);
 }
 
+/* The names node id held at the last reconcile or render. */
+static void
+names_get(const struct hookctx *h, const char *id, struct node_names *nn)
+{
+	const char *s = strmap_get(&h->id_serial, id);
+	const char *m = strmap_get(&h->id_macdir, id);
+
+	snprintf(nn->serial, sizeof(nn->serial), "%s", s ? s : "");
+	snprintf(nn->macdir, sizeof(nn->macdir), "%s", m ? m : "");
+}
+
 static void
 claim(struct hookctx *h, const struct plan *p)
 {
-	char names[2 * HOOK_NAME_MAX];
-	const char *mac = "";
+	struct node_names nn;
 
 	if (p->kind == PLAN_NONE) {
-		strmap_del(&h->ids, p->id);
+		strmap_del(&h->id_serial, p->id);
+		strmap_del(&h->id_macdir, p->id);
 		return;
 	}
+	memcpy(nn.serial, p->serial, sizeof(nn.serial));
+	nn.macdir[0] = '\0';
 	if (p->kind == PLAN_SKIP || p->want_macdir)
-		mac = p->macdir;
-	snprintf(names, sizeof(names), "%s %s", p->serial, mac);
-	strmap_set(&h->ids, p->id, names);
-	if (p->serial[0] != '\0')
-		strmap_set(&h->owner, p->serial, p->id);
-	if (mac[0] != '\0')
-		strmap_set(&h->owner, mac, p->id);
+		memcpy(nn.macdir, p->macdir, sizeof(nn.macdir));
+	strmap_set(&h->id_serial, p->id, nn.serial);
+	strmap_set(&h->id_macdir, p->id, nn.macdir);
+	if (nn.serial[0] != '\0')
+		strmap_set(&h->owner, nn.serial, p->id);
+	if (nn.macdir[0] != '\0')
+		strmap_set(&h->owner, nn.macdir, p->id);
 }
 
 /* The names a plan keeps in the tree. */
@@ -86,12 +99,31 @@ flush(struct hookctx *h, struct staged *st, size_t *n, int *errors)
 	return 0;
 }
 
+/* Stage d into st[*n] when it differs from the disk. */
+static void
+stage(struct hookctx *h, const struct plan *p, const struct dirspec *d,
+    struct staged *st, size_t *n, int *errors)
+{
+	struct pb_err e;
+
+	switch (tree_stage_dir(&h->tree, d, 0, &st[*n], &e)) {
+	case -1:
+		hook_log("node %s: %s", p->id, e.msg);
+		(*errors)++;
+		break;
+	case 1:
+		(*n)++;
+		break;
+	}
+}
+
 static int
 put_root(struct hookctx *h, struct strset *want, int any_pi3, int *errors)
 {
 	struct ent *ents;
 	struct pb_err e;
-	size_t n = 0, i;
+	const char *name;
+	size_t n = 0, i, it;
 	int rc = 0;
 
 	if ((ents = calloc(ROOT_MAX, sizeof(*ents))) == NULL)
@@ -101,8 +133,10 @@ put_root(struct hookctx *h, struct strset *want, int any_pi3, int *errors)
 			hook_log("%s: the discovery root is left as it was", e.msg);
 			(*errors)++;
 			/* Keep what is there rather than half of it. */
-			for (i = 0; hook_root_names[i] != NULL; i++)
-				strset_add(want, hook_root_names[i]);
+			it = 0;
+			while ((name = strset_next(&h->tree.man, &it)) != NULL)
+				if (hook_root_name_ok(name))
+					strset_add(want, name);
 			goto out;
 		}
 	} else if (any_pi3) {
@@ -164,32 +198,15 @@ reconcile(struct hookctx *h, struct pb_err *e)
 		}
 		if (p->kind == PLAN_BOOT && p->pi3_boot)
 			any_pi3 = 1;
-		if (p->dir.name[0] != '\0') {
-			switch (tree_stage_dir(&h->tree, &p->dir, 0, &st[nst], e)) {
-			case -1:
-				hook_log("node %s: %s", p->id, e->msg);
-				errors++;
-				break;
-			case 1:
-				nst++;
-				break;
-			}
-		}
+		if (p->dir.name[0] != '\0')
+			stage(h, p, &p->dir, st, &nst, &errors);
 		if (p->want_macdir) {
 			struct dirspec *md = &p->dir;
 
 			/* The fence dir is empty; reuse the plan's space. */
 			memset(md, 0, sizeof(*md));
 			snprintf(md->name, sizeof(md->name), "%s", p->macdir);
-			switch (tree_stage_dir(&h->tree, md, 0, &st[nst], e)) {
-			case -1:
-				hook_log("node %s: %s", p->id, e->msg);
-				errors++;
-				break;
-			case 1:
-				nst++;
-				break;
-			}
+			stage(h, p, md, st, &nst, &errors);
 		}
 		if (nst + 2 > (size_t)batch && flush(h, st, &nst, &errors) == -1)
 			goto out;
@@ -257,8 +274,7 @@ release(struct hookctx *h, const char *id, const char *name)
 int
 render_one(struct hookctx *h, const char *id, struct pb_err *e)
 {
-	char old[2 * HOOK_NAME_MAX], *mac;
-	const char *was;
+	struct node_names old;
 	struct plan *p = NULL;
 	PGresult *res = NULL;
 	struct node_row row;
@@ -269,8 +285,7 @@ render_one(struct hookctx *h, const char *id, struct pb_err *e)
 		return pb_fail(e, "out of memory");
 	if ((res = db_nodes(h->db, id, e)) == NULL)
 		goto out;
-	was = strmap_get(&h->ids, id);
-	snprintf(old, sizeof(old), "%s", was ? was : " ");
+	names_get(h, id, &old);
 	if (PQntuples(res) == 0) {
 		memset(p, 0, sizeof(*p));
 		snprintf(p->id, sizeof(p->id), "%s", id);
@@ -313,12 +328,10 @@ render_one(struct hookctx *h, const char *id, struct pb_err *e)
 	}
 	claim(h, p);
 	/* The names this node had and no longer wants. */
-	mac = strchr(old, ' ');
-	*mac++ = '\0';
-	if (!strset_has(&want, old))
-		release(h, id, old);
-	if (!strset_has(&want, mac))
-		release(h, id, mac);
+	if (!strset_has(&want, old.serial))
+		release(h, id, old.serial);
+	if (!strset_has(&want, old.macdir))
+		release(h, id, old.macdir);
 	rc = 0;
 out:
 	PQclear(res);

@@ -7,11 +7,7 @@
  * point leaves every path either the old or the new version, and at
  * worst a ".*.tmp.*" directory that the next start removes.
  *
- * The manifest (.pureboot-manifest, mode 0600 so that no TFTP server
- * serves it) lists the names the hook created; a name is added before
- * it first appears and dropped after it is gone, so a crash can leave
- * the manifest claiming a missing name but never a present name
- * unclaimed.  Names the manifest does not hold are never touched: the
+ * Names the manifest (manifest.c) does not hold are never touched: the
  * hook can share a tftp-root with an x86 PXE set-up. */
 #include <dirent.h>
 #include <errno.h>
@@ -25,54 +21,7 @@
 #include <unistd.h>
 
 #include "hook.h"
-
-#define MANIFEST ".pureboot-manifest"
-
-const char *const hook_root_names[] = {
-	"bootcode.bin", "start.elf", "fixup.dat", "start4.elf", "fixup4.dat",
-	"config.txt", "cmdline.txt", "kernel8.img", "kernel_2712.img",
-	"initramfs.img", "overlays",
-	"bcm2710-rpi-3-b.dtb", "bcm2710-rpi-3-b-plus.dtb", "bcm2710-rpi-cm3.dtb",
-	"bcm2837-rpi-3-b.dtb", "bcm2837-rpi-3-b-plus.dtb",
-	"bcm2837-rpi-cm3-io3.dtb", "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb",
-	"bcm2711-rpi-cm4.dtb", "bcm2711-rpi-cm4-io.dtb", "bcm2712-rpi-5-b.dtb",
-	"bcm2712d0-rpi-5-b.dtb", "bcm2712-rpi-cm5-cm5io.dtb",
-	"bcm2712-rpi-500.dtb",
-	NULL,
-};
-
-static int
-is_serial(const char *s)
-{
-	return strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
-}
-
-static int
-is_macdir(const char *s)
-{
-	int i;
-
-	if (strlen(s) != 17)
-		return 0;
-	for (i = 0; i < 17; i++)
-		if (i % 3 == 2 ? s[i] != '-' :
-		    strchr("0123456789abcdef", s[i]) == NULL || s[i] == '\0')
-			return 0;
-	return 1;
-}
-
-int
-hook_name_ok(const char *name)
-{
-	const char *const *r;
-
-	if (is_serial(name) || is_macdir(name))
-		return 1;
-	for (r = hook_root_names; *r != NULL; r++)
-		if (strcmp(*r, name) == 0)
-			return 1;
-	return 0;
-}
+#include "manifest.h"
 
 int
 tree_owns(const struct tree *t, const char *name)
@@ -82,8 +31,8 @@ tree_owns(const struct tree *t, const char *name)
 
 /* ".<name>.tmp.XXXXXX": a name no reader asks for and no other program
  * makes. */
-static void
-tmpname(char *out, size_t size, const char *name, const char *kind)
+void
+tree_tmpname(char *out, size_t size, const char *name, const char *kind)
 {
 	static const char al[] =
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -169,123 +118,6 @@ remove_entry(int dirfd, const char *name, int depth, struct pb_err *e)
 	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) == -1 &&
 	    errno != ENOENT)
 		return pb_fail(e, "rmdir \"%s\": %s", name, strerror(errno));
-	return rc;
-}
-
-static int
-man_append(struct tree *t, char op, const char *name, struct pb_err *e)
-{
-	char line[HOOK_NAME_MAX + 4];
-	int n = snprintf(line, sizeof(line), "%c%s\n", op, name);
-
-	if (write(t->manfd, line, (size_t)n) != n)
-		return pb_fail(e, "manifest: write: %s", strerror(errno));
-	t->appended++;
-	return 0;
-}
-
-static int
-man_add(struct tree *t, const char *name, int sync, struct pb_err *e)
-{
-	if (tree_owns(t, name))
-		return 0;
-	if (man_append(t, '+', name, e) == -1)
-		return -1;
-	if (sync && fdatasync(t->manfd) == -1)
-		return pb_fail(e, "manifest: fsync: %s", strerror(errno));
-	if (strset_add(&t->man, name) == -1)
-		return pb_fail(e, "manifest: out of memory");
-	return 0;
-}
-
-static int
-man_load(struct tree *t, struct pb_err *e)
-{
-	char buf[65536], line[HOOK_NAME_MAX + 2];
-	size_t ll = 0;
-	ssize_t n, i;
-
-	if (lseek(t->manfd, 0, SEEK_SET) == -1)
-		return pb_fail(e, "manifest: seek: %s", strerror(errno));
-	while ((n = read(t->manfd, buf, sizeof(buf))) > 0) {
-		for (i = 0; i < n; i++) {
-			if (buf[i] != '\n') {
-				if (ll < sizeof(line) - 1)
-					line[ll++] = buf[i];
-				else
-					ll = sizeof(line);	/* too long: ignored */
-				continue;
-			}
-			if (ll >= 2 && ll < sizeof(line)) {
-				line[ll] = '\0';
-				/* Only names the hook can make, whatever the
-				 * file says. */
-				if (!hook_name_ok(line + 1))
-					hook_log("manifest: ignoring \"%.40s\"",
-					    line + 1);
-				else if (line[0] == '+')
-					strset_add(&t->man, line + 1);
-				else if (line[0] == '-')
-					strset_del(&t->man, line + 1);
-			}
-			ll = 0;
-		}
-	}
-	if (n == -1)
-		return pb_fail(e, "manifest: read: %s", strerror(errno));
-	return 0;
-}
-
-int
-tree_compact(struct tree *t, struct pb_err *e)
-{
-	char tmp[64];
-	const char *name;
-	size_t i = 0;
-	FILE *f = NULL;
-	int fd = -1, rc = -1;
-
-	/* Nothing appended since the last rewrite: it is compact already. */
-	if (t->appended == 0)
-		return 0;
-	tmpname(tmp, sizeof(tmp), "pureboot-manifest", "tmp");
-	if ((fd = openat(t->rootfd, tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
-		pb_fail(e, "manifest: create \"%s\": %s", tmp, strerror(errno));
-		goto out;
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		pb_fail(e, "manifest: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	fputs("# pureboot-tftp-hook: the names this hook created here; "
-	    "do not edit\n", f);
-	while ((name = strset_next(&t->man, &i)) != NULL)
-		fprintf(f, "+%s\n", name);
-	if (fflush(f) == EOF || (t->fsync && fsync(fileno(f)) == -1)) {
-		pb_fail(e, "manifest: write: %s", strerror(errno));
-		goto out;
-	}
-	if (renameat(t->rootfd, tmp, t->rootfd, MANIFEST) == -1) {
-		pb_fail(e, "manifest: rename: %s", strerror(errno));
-		goto out;
-	}
-	tmp[0] = '\0';
-	t->appended = 0;
-	close(t->manfd);
-	t->manfd = openat(t->rootfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
-	if (t->manfd == -1) {
-		pb_fail(e, "manifest: reopen: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (fd != -1)
-		close(fd);
-	if (tmp[0] != '\0')
-		unlinkat(t->rootfd, tmp, 0);
 	return rc;
 }
 
@@ -482,7 +314,7 @@ tree_stage_dir(struct tree *t, const struct dirspec *d, int sync,
 		return -1;
 	snprintf(st->name, sizeof(st->name), "%s", d->name);
 	for (tries = 0; ; tries++) {
-		tmpname(st->tmp, sizeof(st->tmp), d->name, "tmp");
+		tree_tmpname(st->tmp, sizeof(st->tmp), d->name, "tmp");
 		if (mkdirat(t->rootfd, st->tmp, 0755) == 0)
 			break;
 		if (errno != EEXIST || tries > 10)
@@ -598,7 +430,7 @@ tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e)
 	if (man_add(t, en->name, t->fsync, e) == -1)
 		return -1;
 	for (tries = 0; ; tries++) {
-		tmpname(tmp, sizeof(tmp), en->name, "tmp");
+		tree_tmpname(tmp, sizeof(tmp), en->name, "tmp");
 		if (en->is_link ? symlinkat(en->target, t->rootfd, tmp) == 0 :
 		    write_file(t->rootfd, tmp, en->data, en->len, t->fsync, e) == 0)
 			break;
@@ -628,7 +460,7 @@ tree_remove(struct tree *t, const char *name, struct pb_err *e)
 	if (fstatat(t->rootfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		/* Out of sight first, in one step; then take it apart. */
 		t->dirty = 1;
-		tmpname(old, sizeof(old), name, "old");
+		tree_tmpname(old, sizeof(old), name, "old");
 		if (renameat2(t->rootfd, name, t->rootfd, old,
 		    RENAME_NOREPLACE) == -1)
 			return pb_fail(e, "rename \"%s\" to \"%s\": %s", name,

@@ -5,7 +5,7 @@
  * pureboot.node_state enum, in the enum's order.  The API's answer and
  * wait message, the TFTP hook's fence (runs_installed_os) and the
  * state names accepted from callers (pb_state_parse) come from it.
- * SQL keeps one copy, pureboot.boot_class() (sql/010-api.sql), which
+ * SQL keeps one copy, pureboot.boot_class() (sql/022-boot-class.sql), which
  * boot_pi() and the install-token trigger use;
  * t/0120-sql-boot-class.t compares the two over every enum value. */
 #ifndef PB_BOOT_ACTION_H

@@ -30,8 +30,10 @@ int pb_refuse(struct pb_err *e, const char *what, const char *v,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Copy at most max bytes of untrusted s into out (size outsz) with
- * control bytes, quotes and backslashes escaped, so that a value from
- * the network can be quoted in a message or a log line.  Always
+ * quotes and backslashes escaped and every byte outside printable ASCII
+ * (control bytes, DEL, >= 0x80: UTF-8 or not) as \xNN, so that a value
+ * from the network can be quoted in a message, a log line or a JSON
+ * reply, which stays valid UTF-8 wherever the value is cut.  Always
  * NUL-terminates; appends "..." when cut. */
 void pb_quote(char *out, size_t outsz, const char *s, size_t max);
 

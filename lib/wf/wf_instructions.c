@@ -252,15 +252,17 @@ image(struct rctx *c, json_t *out, struct pb_err *e)
 	return put(out, "files", files, e);
 }
 
+/* The NFS root values, resolved and checked: one place for the
+ * agent's keys and the hook's cmdline.txt. */
 static int
-nfs(struct rctx *c, json_t *out, struct pb_err *e)
+nfs_values(struct rctx *c, struct pb_wf_nfs *v, struct pb_err *e)
 {
 	char base[WF_MAX_URL + 1], img[WF_MAX_URL + 1];
 	char path[2 * WF_MAX_URL + 8];
 	const char *opt = str(c->def, "nfs_options");
 
-	if (put_resolved(c, out, "nfs_server", "nfs_server", pb_check_host,
-	    e) == -1 ||
+	if (resolve(c, "nfs_server", str(c->def, "nfs_server"), pb_check_host,
+	    v->server, sizeof(v->server), e) == -1 ||
 	    resolve(c, "nfs_base_path", str(c->def, "nfs_base_path"),
 	    pb_check_abspath, base, sizeof(base), e) == -1 ||
 	    resolve(c, "nfs_image", str(c->def, "nfs_image"),
@@ -268,23 +270,40 @@ nfs(struct rctx *c, json_t *out, struct pb_err *e)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s", strcmp(base, "/") ? base : "",
 	    img);
-	if (resolve(c, "nfs_path", path, pb_check_abspath, base, sizeof(base),
-	    e) == -1)
+	if (resolve(c, "nfs_path", path, pb_check_abspath, v->path,
+	    sizeof(v->path), e) == -1)
 		return -1;
-	if (put(out, "nfs_path", json_string(base), e) == -1)
-		return -1;
-	if (opt != NULL ? put_resolved(c, out, "nfs_options", "nfs_options",
-	    pb_check_cmdword, e) : put(out, "nfs_options",
-	    json_string(DEFAULT_NFS_OPTIONS), e))
-		return -1;
+	if (opt != NULL)
+		return resolve(c, "nfs_options", opt, pb_check_cmdword,
+		    v->options, sizeof(v->options), e);
+	snprintf(v->options, sizeof(v->options), "%s", DEFAULT_NFS_OPTIONS);
+	return 0;
+}
+
+static int
+nfs(struct rctx *c, json_t *out, struct pb_err *e)
+{
+	struct pb_wf_nfs *v;
+	int rc = -1;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return pb_fail(e, "workflow instructions: out of memory");
+	if (nfs_values(c, v, e) == -1 ||
+	    put(out, "nfs_server", json_string(v->server), e) == -1 ||
+	    put(out, "nfs_path", json_string(v->path), e) == -1 ||
+	    put(out, "nfs_options", json_string(v->options), e) == -1)
+		goto out;
 	/* The one script step an NFS workflow may have. */
 	if (collect_steps(c, e) == -1)
-		return -1;
+		goto out;
 	if (c->fb.nscripts == 1 &&
 	    (put(out, "script", json_string(c->fb.scripts[0].url), e) == -1 ||
 	    put(out, "script_args", json_string(c->fb.scripts[0].args), e)))
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	free(v);
+	return rc;
 }
 
 static int
@@ -303,21 +322,17 @@ script(struct rctx *c, json_t *out, struct pb_err *e)
 	return 0;
 }
 
-json_t *
-pb_wf_instructions_new(const json_t *definition,
+/* Check definition again and set up c for node: its variables. */
+static int
+rctx_init(struct rctx *c, const json_t *definition,
     const struct pb_wf_node *node, struct pb_err *e)
 {
 	struct pb_wf_diag d;
-	struct rctx *c = NULL;
-	json_t *out = NULL;
-	const char *m;
 	char q[64];
-	int rc = -1;
 
-	if (definition == NULL || node == NULL) {
-		pb_fail(e, "workflow instructions: no definition or no node");
-		return NULL;
-	}
+	if (definition == NULL || node == NULL)
+		return pb_fail(e, "workflow instructions: no definition or no "
+		    "node");
 	/* id, name and arch are the row's columns; a definition written
 	 * by hand may leave them out.  Everything else is as strict as
 	 * the loader. */
@@ -326,19 +341,51 @@ pb_wf_instructions_new(const json_t *definition,
 		/* The id may be the invalid part: quoted, cut short. */
 		pb_quote(q, sizeof(q), json_is_string(json_object_get(
 		    definition, "id")) ? str(definition, "id") : "", 40);
-		pb_fail(e, "workflow \"%s\": stored definition is invalid: "
-		    "%s: %s", q, d.e[0].key, d.e[0].reason);
-		return NULL;
+		return pb_fail(e, "workflow \"%s\": stored definition is "
+		    "invalid: %s: %s", q, d.e[0].key, d.e[0].reason);
 	}
+	c->def = definition;
+	c->id = str(definition, "id") ? str(definition, "id") : "(no id)";
+	c->fb.node_id = node->id.s;
+	return set_vars(c, node, e);
+}
+
+int
+pb_wf_nfs_resolve(struct pb_wf_nfs *out, const json_t *definition,
+    const struct pb_wf_node *node, struct pb_err *e)
+{
+	struct rctx *c;
+	int rc = -1;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return pb_fail(e, "workflow instructions: out of memory");
+	if (rctx_init(c, definition, node, e) == -1)
+		goto out;
+	if (strcmp(str(definition, "install_method"), "nfs") != 0) {
+		pb_fail(e, "workflow %s: install_method is not nfs", c->id);
+		goto out;
+	}
+	rc = nfs_values(c, out, e);
+out:
+	free(c);
+	return rc;
+}
+
+json_t *
+pb_wf_instructions_new(const json_t *definition,
+    const struct pb_wf_node *node, struct pb_err *e)
+{
+	struct rctx *c = NULL;
+	json_t *out = NULL;
+	const char *m;
+	int rc = -1;
+
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (out = json_object()) == NULL) {
 		pb_fail(e, "workflow instructions: out of memory");
 		goto out;
 	}
-	c->def = definition;
-	c->id = str(definition, "id") ? str(definition, "id") : "(no id)";
-	c->fb.node_id = node->id.s;
-	if (set_vars(c, node, e) == -1)
+	if (rctx_init(c, definition, node, e) == -1)
 		goto out;
 	m = str(definition, "install_method");
 	if (put(out, "install_method", json_string(m), e) == -1)

@@ -69,7 +69,7 @@ static const struct {
 	  "not allowed in a command-line word" },
 	{ pb_check_filename, "", "a\x01", "\"a\\x01\" contains control byte "
 	  "0x01, which is not allowed in a file name" },
-	{ pb_check_filename, "", "\xc3\xa9", "\"\xc3\xa9\" contains non-ASCII "
+	{ pb_check_filename, "", "\xc3\xa9", "\"\\xc3\\xa9\" contains non-ASCII "
 	  "byte 0xc3, which is not allowed in a file name" },
 };
 

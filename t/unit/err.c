@@ -14,6 +14,12 @@ static const struct {
 	{ "cut by the buffer, still terminated", "0123456789", 64, 8, "0123..." },
 	{ "escape not split by the buffer", "ab\n", 64, 8, "ab..." },
 	{ "empty string", "", 64, 64, "" },
+	/* Valid UTF-8 or not, bytes >= 0x80 are escaped: the quoted
+	 * text is ASCII, so a JSON reply built from it is always valid. */
+	{ "a lone byte 0xaa escaped", "aa\xaa" "0001", 64, 64, "aa\\xaa0001" },
+	{ "UTF-8 e-acute escaped byte by byte", "caf\xc3\xa9", 64, 64,
+	  "caf\\xc3\\xa9" },
+	{ "0xff escaped", "\xff", 64, 64, "\\xff" },
 };
 
 int

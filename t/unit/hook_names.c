@@ -1,39 +1,42 @@
-/* Unit test: the hook may write every file the model table
- * (lib/boot/pimodel.c, which owns the names) says a Pi fetches from the
- * TFTP root, and a serial directory by the one serial rule
- * (pb_serial_parse).  Holds while tree.c keeps its own list and after
- * it derives the list from pb_pimodel_file. */
+/* Unit tests for tftp-hook/names.c: every name the model table can make
+ * the hook link at the root is accepted, and nothing outside the set. */
 #include <stdio.h>
 
 #include "boot/pimodel.h"
-#include "core/ident.h"
-#include "hook.h"
+#include "names.h"
 #include "tap.h"
 
 int
 main(void)
 {
-	static const char *const serials[] = {
-		"d83add36", "00000000", "D83ADD36", "d83add3", "d83add366",
-		"d83add3g", "",
+	static const struct { const char *name; int ok; } cases[] = {
+		{ "d83add36", 1 }, { "dc-a6-32-01-02-03", 1 },
+		{ "bootcode.bin", 1 }, { "kernel_2712.img", 1 }, { "overlays", 1 },
+		{ "D83ADD36", 0 }, { "d83add3", 0 }, { "dc:a6:32:01:02:03", 0 },
+		{ "dc-a6-32-01-02-0g", 0 }, { ".pureboot-manifest", 0 },
+		{ "pxelinux.0", 0 }, { "bcm2711-rpi-4-b.dtb.x", 0 }, { "", 0 },
 	};
-	const unsigned all = PB_PIFILE_FIRMWARE | PB_PIFILE_KERNEL |
-	    PB_PIFILE_DTB;
-	struct pb_serial s;
-	char name[128];
-	const char *f;
+	const struct pb_pimodel *pm;
+	const char *const *c;
+	char what[80];
 	size_t i;
+	int m, ok;
 
-	for (i = 0; (f = pb_pimodel_file(all, i)) != NULL; i++) {
-		snprintf(name, sizeof(name), "hook may write %s", f);
-		tap_is(hook_name_ok(f) ? f : "(refused)", f, name);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "\"%s\" %s", cases[i].name,
+		    cases[i].ok ? "accepted" : "refused");
+		tap_is(hook_name_ok(cases[i].name) ? "accepted" : "refused",
+		    cases[i].ok ? "accepted" : "refused", what);
 	}
-	tap_ok(i >= 21, "the table names at least 21 root files");
-	for (i = 0; i < sizeof(serials) / sizeof(serials[0]); i++) {
-		snprintf(name, sizeof(name), "serial dir \"%s\": hook and "
-		    "pb_serial_parse agree", serials[i]);
-		tap_ok(hook_name_ok(serials[i]) ==
-		    (pb_serial_parse(&s, serials[i], NULL) == 0), name);
+	for (m = 0; m < PB_NMODELS; m++) {
+		pm = pb_pimodel((enum pb_model)m);
+		ok = hook_root_name_ok(pm->fw_dtb) && hook_name_ok(pm->fw_dtb);
+		for (c = pm->dtbs; *c != NULL; c++)
+			ok &= hook_root_name_ok(*c) && hook_name_ok(*c);
+		snprintf(what, sizeof(what), "every DTB of [%s] is a root name",
+		    pm->section);
+		tap_ok(ok, what);
 	}
+	tap_ok(!hook_root_name_ok("d83add36"), "a serial is not a root entry");
 	return tap_done();
 }
