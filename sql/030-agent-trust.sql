@@ -257,7 +257,7 @@ BEGIN
 END
 $$;
 
--- GET /boot/pi from p_addr: as in 010, and in addition
+-- GET /boot/pi from p_addr: as in 022 (010 with boot_class), and in addition
 --   a new node: the creation limits, known address p_addr;
 --   a request from another address than the node's known one
 --     (agent_trust 'address'): no state change, no token, no MAC, no
