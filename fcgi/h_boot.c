@@ -5,7 +5,12 @@
  * one round trip: registration of an unknown serial (auto_register),
  * pending -> installing with the install token made here, a reboot
  * during an install counted as a failed attempt.  This file turns its
- * row into the answer: JSON, or KEY='value' lines for busybox sh. */
+ * row into the answer: JSON, or KEY='value' lines for busybox sh.
+ *
+ * A request from another address than the node's known one (under
+ * agent_trust 'address') changes nothing there; here it gets the state
+ * and the action and nothing of the workflow: no token, no files, no
+ * NFS or script keys (docs/security.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +22,7 @@
 #include "envout.h"
 #include "handlers.h"
 #include "hutil.h"
+#include "peer.h"
 #include "qfield.h"
 #include "core/token.h"
 #include "wf/wf_instructions.h"
@@ -27,7 +33,11 @@
 #define RETRY_AFTER 30
 
 enum { C_NODE, C_STATE, C_SERIAL, C_MAC, C_HOSTNAME, C_WORKFLOW, C_DEF,
-	C_SERVER, C_ISSUED, C_ATTEMPTS, C_REGISTERED };
+	C_SERVER, C_ISSUED, C_ATTEMPTS, C_REGISTERED, C_REFUSED };
+
+#define REFUSED_MSG "refused: this request is not from the known address " \
+	"of the node, so nothing was changed or served; a new address is " \
+	"learned from its DHCP lease"
 
 /* What the agent asked for. */
 struct boot_q {
@@ -145,10 +155,13 @@ boot_pi(struct pb_req *r, const struct boot_q *q, struct pb_install_token *tok,
     PGresult **res)
 {
 	unsigned char rnd[40];
-	const char *p[4];
+	struct pb_ip peer;
+	const char *p[5];
 	struct pb_err e;
 	int rc;
 
+	if (pb_req_peer(r, WHERE, &peer) == -1)
+		return -1;
 	/* A fresh token for every request costs a few microseconds; the
 	 * function keeps it only when it starts an install. */
 	randombytes_buf(rnd, sizeof(rnd));
@@ -158,7 +171,8 @@ boot_pi(struct pb_req *r, const struct boot_q *q, struct pb_install_token *tok,
 	p[1] = q->has_mac ? q->mac.s : NULL;
 	p[2] = tok->id;
 	p[3] = tok->hash_hex;
-	rc = pb_db_exec(r->db, "boot_pi", 4, p, res, &e);
+	p[4] = peer.s;
+	rc = pb_db_exec(r->db, "boot_pi", 5, p, res, &e);
 	if (rc != PB_DB_OK) {
 		pb_reply_sql(r, rc, *res, &e, WHERE);
 		return -1;
@@ -235,6 +249,14 @@ boot_answer_new(const PGresult *res, enum pb_action act, const json_t *def,
 	if (answer == NULL) {
 		pb_fail(e, "out of memory");
 		return NULL;
+	}
+	if (strcmp(cell(res, C_REFUSED), "t") == 0) {
+		/* boot_pi() issued nothing, so act is never install; it
+		 * asks again, and the answer holds nothing of the workflow. */
+		set_str(answer, "message", REFUSED_MSG);
+		json_object_set_new(answer, "retry_after",
+		    json_integer(RETRY_AFTER));
+		return answer;
 	}
 	if ((act == PB_ACT_INSTALL || act == PB_ACT_NFS) &&
 	    (wf_node(&node, res, server, sizeof(server), e) == -1 ||

@@ -110,7 +110,7 @@ void
 h_event_post(struct pb_req *r)
 {
 	struct pb_uuid id;
-	const char *p[4], *type;
+	const char *p[5], *type;
 	PGresult *res = NULL;
 	json_t *root, *payload = NULL, *out = NULL;
 	char *txt = NULL, q[64];
@@ -150,7 +150,9 @@ h_event_post(struct pb_req *r)
 	p[1] = types[t].type;
 	p[2] = txt;
 	p[3] = r->actor;
-	rc = pb_db_exec(r->db, "node_event", 4, p, &res, &e);
+	/* events_per_minute bounds an install token, not an operator. */
+	p[4] = r->operator ? "false" : "true";
+	rc = pb_db_exec(r->db, "node_event", 5, p, &res, &e);
 	if (rc != PB_DB_OK) {
 		pb_reply_sql(r, rc, res, &e, WHERE);
 		goto out;

@@ -1,10 +1,59 @@
 /* h_settings.c: GET /settings, PATCH /settings {server_url,
- * auto_register, discovery} (booleans; stored as on/off). */
+ * auto_register, discovery, agent_trust, discovery_limit,
+ * discovery_per_addr, events_per_minute}: booleans are stored as
+ * on/off, numbers as their decimal digits (docs/security.md says what
+ * the agent-trust ones do). */
+#include <stdio.h>
+#include <string.h>
+
 #include "handlers.h"
 #include "hutil.h"
 #include "core/url.h"
 
 #define WHERE "settings"
+#define NSET 7
+
+/* A number setting: its decimal digits in out (char[12]). */
+static int
+num_setting(const json_t *v, const char *name, long long lo, long long hi,
+    void *out, struct pb_err *e)
+{
+	long long n;
+
+	if (pb_json_int(v, name, lo, hi, &n, e) == -1)
+		return -1;
+	snprintf(out, 12, "%lld", n);
+	return 0;
+}
+
+/* 0 refuses every node the agent would make. */
+static int
+jf_discovery_limit(const json_t *v, const char *name, void *out,
+    struct pb_err *e)
+{
+	return num_setting(v, name, 0, 9999999, out, e);
+}
+
+static int
+jf_per_minute(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return num_setting(v, name, 1, 999999, out, e);
+}
+
+static int
+jf_agent_trust(const json_t *v, const char *name, void *out,
+    struct pb_err *e)
+{
+	const char *s;
+
+	if (pb_json_str(v, name, &s, e) == -1)
+		return -1;
+	if (strcmp(s, "address") != 0 && strcmp(s, "open") != 0)
+		return pb_fail(e, "field \"%s\" must be \"address\" or \"open\"",
+		    name);
+	*(const char **)out = strcmp(s, "open") == 0 ? "open" : "address";
+	return 0;
+}
 
 void
 h_settings_get(struct pb_req *r)
@@ -17,20 +66,30 @@ h_settings_patch(struct pb_req *r)
 {
 	struct pb_url url;
 	int b[2];
+	const char *trust = NULL;
+	char num[3][12];
 	/* lib/core/url.c owns the URL rule; the settings table's CHECK is
 	 * its copy in SQL.  What goes to SQL is the parsed URL.  A null
-	 * goes to the validators, which refuse it. */
+	 * goes to the validators, which refuse it.  Rows in the order of
+	 * settings_set's parameters. */
 	struct pb_jfield f[] = {
 		{ "server_url", PB_F_NULL, pb_jf_url, &url, PB_ABSENT },
 		{ "auto_register", PB_F_NULL, pb_jf_bool, &b[0], PB_ABSENT },
 		{ "discovery", PB_F_NULL, pb_jf_bool, &b[1], PB_ABSENT },
+		{ "agent_trust", PB_F_NULL, jf_agent_trust, &trust, PB_ABSENT },
+		{ "discovery_limit", PB_F_NULL, jf_discovery_limit, num[0],
+		  PB_ABSENT },
+		{ "discovery_per_addr", PB_F_NULL, jf_per_minute, num[1],
+		  PB_ABSENT },
+		{ "events_per_minute", PB_F_NULL, jf_per_minute, num[2],
+		  PB_ABSENT },
 		{ NULL, 0, NULL, NULL, PB_ABSENT },
 	};
-	const char *p[3] = { NULL, NULL, NULL };
+	const char *p[NSET] = { NULL };
 	PGresult *res = NULL;
 	json_t *root;
 	struct pb_err e;
-	int i, rc;
+	int i, rc, any = 0;
 
 	if ((root = pb_req_json(r, WHERE)) == NULL)
 		return;
@@ -41,12 +100,20 @@ h_settings_patch(struct pb_req *r)
 	for (i = 1; i < 3; i++)
 		if (f[i].given == PB_GIVEN)
 			p[i] = b[i - 1] ? "on" : "off";
-	if (p[0] == NULL && p[1] == NULL && p[2] == NULL) {
+	if (f[3].given == PB_GIVEN)
+		p[3] = trust;
+	for (i = 4; i < NSET; i++)
+		if (f[i].given == PB_GIVEN)
+			p[i] = num[i - 4];
+	for (i = 0; i < NSET; i++)
+		any |= p[i] != NULL;
+	if (!any) {
 		pb_fail(&e, "nothing to change; fields: server_url, "
-		    "auto_register, discovery");
+		    "auto_register, discovery, agent_trust, discovery_limit, "
+		    "discovery_per_addr, events_per_minute");
 		goto bad;
 	}
-	rc = pb_db_exec(r->db, "settings_set", 3, p, &res, &e);
+	rc = pb_db_exec(r->db, "settings_set", NSET, p, &res, &e);
 	if (rc != PB_DB_OK) {
 		pb_reply_sql(r, rc, res, &e, WHERE);
 		goto out;

@@ -20,6 +20,7 @@ struct pb_req {
 	const char *ctype;	/* CONTENT_TYPE, "" when absent */
 	const char *clen;	/* CONTENT_LENGTH, "" when absent */
 	const char *authz;	/* HTTP_AUTHORIZATION: never logged */
+	const char *remote_addr; /* REMOTE_ADDR, "" when absent (peer.h) */
 	char actor[96];		/* who, for the state log: set by pb_auth */
 	int operator;		/* authenticated with an operator token */
 	char arg[PB_MAX_ARGS][PB_ARG_MAX]; /* "{}" path segments */
@@ -57,7 +58,8 @@ void pb_reply_bad(struct pb_req *r, const char *where,
 
 /* The reply for a failed pb_db_exec(): 503 when the database is down,
  * otherwise by SQLSTATE (PB409 and 23505 409, PB404 404, 23514 23503
- * 22xxx PB400 400, anything else 500 with the reason logged). */
+ * 22xxx PB400 400, PB429 429 and PB503 503 with the DETAIL as
+ * Retry-After, anything else 500 with the reason logged). */
 void pb_reply_sql(struct pb_req *r, int rc, const PGresult *res,
     const struct pb_err *e, const char *what);
 

@@ -1,9 +1,23 @@
 /* sqlerr.c: SQL failures as HTTP answers.  The state rules live in SQL
  * (PB409 and friends); this only maps their SQLSTATE to a status and
  * passes their message on, which names the node and both states. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "req.h"
+
+/* A limit's Retry-After: the DETAIL SQL gives, seconds, else 60. */
+static int
+retry_secs(const PGresult *res)
+{
+	const char *d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	long s;
+
+	if (d == NULL || d[0] == '\0' || strspn(d, "0123456789") != strlen(d) ||
+	    strlen(d) > 5 || (s = strtol(d, NULL, 10)) < 1)
+		return 60;
+	return (int)s;
+}
 
 /* Messages for the unique constraints a client can hit. */
 static const struct { const char *constraint, *msg; } uniques[] = {
@@ -39,6 +53,12 @@ pb_reply_sql(struct pb_req *r, int rc, const PGresult *res,
 	}
 	if (strcmp(st, "PB409") == 0) {
 		pb_reply_error(r, 409, "conflict", "%s: %s", what, msg);
+	} else if (strcmp(st, "PB429") == 0) {
+		r->retry_after = retry_secs(res);
+		pb_reply_error(r, 429, "too_many_requests", "%s: %s", what, msg);
+	} else if (strcmp(st, "PB503") == 0) {
+		r->retry_after = retry_secs(res);
+		pb_reply_error(r, 503, "discovery_full", "%s: %s", what, msg);
 	} else if (strcmp(st, "PB404") == 0) {
 		pb_reply_error(r, 404, "not_found", "%s: %s", what, msg);
 	} else if (strcmp(st, "23505") == 0) {

@@ -30,12 +30,13 @@ const struct pb_stmt pb_stmts[] = {
 	  "FROM pureboot.install_tokens WHERE id = $1", 1 },
 
 	/* h_register.c, h_boot.c */
-	{ "register_pi", "SELECT o_node, o_state, o_created FROM "
-	  "pureboot.register_pi($1, $2::macaddr, $3, $4::inet, $5)", 5 },
+	{ "register_pi", "SELECT o_node, o_state, o_created, o_refused FROM "
+	  "pureboot.register_pi($1, $2::macaddr, $3, $4::inet, $5, $6::inet)",
+	  6 },
 	{ "boot_pi", "SELECT o_node, o_state, o_serial, o_mac, o_hostname, "
 	  "o_workflow, o_definition, o_server, o_issued, o_attempts, "
-	  "o_registered FROM pureboot.boot_pi($1, $2::macaddr, $3, "
-	  "decode($4, 'hex'))", 4 },
+	  "o_registered, o_refused FROM pureboot.boot_pi($1, $2::macaddr, $3, "
+	  "decode($4, 'hex'), $5::inet)", 5 },
 	{ "boot_fail", "SELECT (pureboot.transition($1::uuid, 'install_failed', "
 	  "'api:boot', $2)).state", 2 },
 
@@ -70,7 +71,7 @@ const struct pb_stmt pb_stmts[] = {
 	  "$1::uuid, 'installed', $2, 'the agent reported the install "
 	  "complete'))", 2 },
 	{ "node_event", "SELECT o_event, o_state FROM pureboot.node_event("
-	  "$1::uuid, $2, $3::jsonb, $4)", 4 },
+	  "$1::uuid, $2, $3::jsonb, $4, $5::boolean)", 5 },
 
 	/* h_logs.c */
 	{ "history", PAGE("history", "node_state_log",
@@ -96,9 +97,11 @@ const struct pb_stmt pb_stmts[] = {
 	{ "settings_get", "SELECT pureboot.settings_json()", 0 },
 	{ "settings_set", "INSERT INTO pureboot.settings (key, value) "
 	  "SELECT v.key, v.value FROM (VALUES ('server_url', $1::text), "
-	  "('auto_register', $2::text), ('discovery', $3::text)) v(key, value) "
-	  "WHERE v.value IS NOT NULL "
-	  "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", 3 },
+	  "('auto_register', $2::text), ('discovery', $3::text), "
+	  "('agent_trust', $4::text), ('discovery_limit', $5::text), "
+	  "('discovery_per_addr', $6::text), ('events_per_minute', $7::text)) "
+	  "v(key, value) WHERE v.value IS NOT NULL "
+	  "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", 7 },
 
 	{ NULL, NULL, 0 },
 };

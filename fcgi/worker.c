@@ -27,6 +27,7 @@ serve(FCGX_Request *fx, struct pb_db *db)
 	r.ctype = param(fx, "CONTENT_TYPE");
 	r.clen = param(fx, "CONTENT_LENGTH");
 	r.authz = param(fx, "HTTP_AUTHORIZATION");
+	r.remote_addr = param(fx, "REMOTE_ADDR");
 	pb_route(&r);
 	if (!r.replied) {
 		pb_log("%s %s: handler sent no reply", r.method, r.path);

@@ -63,3 +63,40 @@ db_snapshot() {
 		return 1
 	done
 }
+
+# api_from ADDR METHOD PATH [curl args] and api_body_from ADDR METHOD
+# PATH FILE [curl args]: api and api_body from source address ADDR, so
+# that the API sees REMOTE_ADDR=ADDR.  Any 127.0.0.N works: Linux puts
+# all of 127/8 on lo, and nginx listens on 127.0.0.1.
+api_from() {
+	a=$1 m=$2 p=$3
+	shift 3
+	api "$m" "$p" --interface "$a" "$@"
+}
+api_body_from() {
+	a=$1 m=$2 p=$3 f=$4
+	shift 4
+	api_body "$m" "$p" "$f" --interface "$a" "$@"
+}
+
+# node_snap SERIAL: everything an agent request could change about one
+# node, as text to compare before and after: its row (state, attempts,
+# MAC, model, ip, known address, last_seen, updated_at), its install
+# token, its state log, and its events other than agent_refused (a
+# refusal is recorded; the test checks those apart).
+node_snap() {
+	printf '%s\n' \
+		"SELECT 'node', n::text FROM pureboot.nodes n WHERE serial = :'s';" \
+		"SELECT 'token', t::text FROM pureboot.install_tokens t JOIN pureboot.nodes n ON n.id = t.node_id WHERE n.serial = :'s';" \
+		"SELECT 'log', l::text FROM pureboot.node_state_log l JOIN pureboot.nodes n ON n.id = l.node_id WHERE n.serial = :'s' ORDER BY l.id;" \
+		"SELECT 'event', e::text FROM pureboot.node_events e JOIN pureboot.nodes n ON n.id = e.node_id WHERE n.serial = :'s' AND e.type <> 'agent_refused' ORDER BY e.id;" \
+		"SELECT 'nodes', count(*) FROM pureboot.nodes;" |
+		db_psql -v s="$1"
+}
+
+# refusals SERIAL: the node's agent_refused events, one line each:
+# endpoint, caller's address, known address.
+refusals() {
+	printf "SELECT e.payload->>'endpoint', e.payload->>'addr', coalesce(e.payload->>'known_addr', '-') FROM pureboot.node_events e JOIN pureboot.nodes n ON n.id = e.node_id WHERE n.serial = :'s' AND e.type = 'agent_refused' ORDER BY e.id\n" |
+		db_psql -v s="$1"
+}

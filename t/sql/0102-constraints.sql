@@ -174,7 +174,9 @@ $$, '23514', 'new row for relation "node_events" violates check constraint "node
 
 -- Settings.
 SELECT results_eq('SELECT key, value FROM pureboot.settings ORDER BY key',
-	$$VALUES ('auto_register', 'on'), ('discovery', 'on'), ('server_url', 'http://127.0.0.1:8080')$$,
+	$$VALUES ('agent_trust', 'address'), ('auto_register', 'on'), ('discovery', 'on'),
+	         ('discovery_limit', '1000'), ('discovery_per_addr', '10'),
+	         ('events_per_minute', '120'), ('server_url', 'http://127.0.0.1:8080')$$,
 	'settings defaults');
 
 CREATE TEMP TABLE bad_setting (key text, value text);

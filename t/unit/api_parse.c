@@ -1,5 +1,6 @@
 /* Unit tests for the API's small pure parts: boot actions by state,
- * state/arch/workflow-id parsers, the server URL, body fields. */
+ * state/arch/workflow-id parsers, the server URL, body fields, the
+ * peer address (REMOTE_ADDR). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "jsonfield.h"
 #include "core/nodestate.h"
 #include "core/url.h"
+#include "peer.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -43,9 +45,21 @@ static const struct { const char *name, *json, *err; } bodies[] = {
 	{ "required null", "{\"a\":null}", "field \"a\" is required" },
 };
 
+/* REMOTE_ADDR as nginx may pass it; want NULL: refused. */
+static const struct { const char *in, *want; } peers[] = {
+	{ "127.0.0.11", "127.0.0.11" }, { "10.0.0.5", "10.0.0.5" },
+	{ "fe80::0:1", "fe80::1" }, { "2001:db8::5", "2001:db8::5" },
+	/* a dual-stack listener: the lease says 10.0.0.5 */
+	{ "::ffff:10.0.0.5", "10.0.0.5" }, { "::FFFF:10.0.0.5", "10.0.0.5" },
+	{ "::ffff:a00:5", "10.0.0.5" }, { "::ffff", "::ffff" },
+	{ "", NULL }, { "unix:", NULL }, { "10.0.0.5 ", NULL },
+	{ "10.0.0.256", NULL }, { "10.0.0.5:8080", NULL },
+};
+
 int
 main(void)
 {
+	struct pb_ip ip;
 	struct pb_jfield f[3];
 	struct pb_err e;
 	const char *s;
@@ -95,5 +109,15 @@ main(void)
 	    strcmp(e.msg, "field \"n\" must be a string") == 0,
 	    "string type names the field");
 	json_decref(j);
+	for (i = 0; i < N(peers); i++) {
+		char name[80];
+
+		snprintf(name, sizeof(name), "peer \"%s\"", peers[i].in);
+		tap_is(pb_peer_parse(&ip, peers[i].in, &e) == 0 ? ip.s : NULL,
+		    peers[i].want, name);
+	}
+	tap_ok(pb_peer_parse(&ip, "", &e) == -1 && strcmp(e.msg, "REMOTE_ADDR "
+	    "is empty: nginx must pass fastcgi_param REMOTE_ADDR $remote_addr")
+	    == 0, "an empty peer names the nginx setting");
 	return tap_done();
 }
