@@ -263,6 +263,7 @@ nfs(struct rctx *c, json_t *out, struct pb_err *e)
 	char base[WF_MAX_URL + 1], img[WF_MAX_URL + 1];
 	char path[2 * WF_MAX_URL + 8];
 	const char *opt = str(c->def, "nfs_options");
+	const char *mode = str(c->def, "nfs_mode");
 
 	if (put_resolved(c, out, "nfs_server", "nfs_server", wf_check_host,
 	    e) == -1 ||
@@ -281,6 +282,10 @@ nfs(struct rctx *c, json_t *out, struct pb_err *e)
 	if (opt != NULL ? put_resolved(c, out, "nfs_options", "nfs_options",
 	    wf_check_cmdword, e) : put(out, "nfs_options",
 	    json_string(DEFAULT_NFS_OPTIONS), e))
+		return -1;
+	/* Only when the workflow names it: the agent's default is
+	 * persistent (docs/diskless.md). */
+	if (mode != NULL && put(out, "nfs_mode", json_string(mode), e) == -1)
 		return -1;
 	/* The one script step an NFS workflow may have. */
 	if (collect_steps(c, e) == -1)

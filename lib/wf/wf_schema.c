@@ -46,6 +46,7 @@ struct vctx {
 static int rule_arch(const char *s, struct pb_err *e);
 static int rule_method(const char *s, struct pb_err *e);
 static int rule_sha_of(const char *s, struct pb_err *e);
+static int rule_nfs_mode(const char *s, struct pb_err *e);
 
 static const struct rootkey rootkeys[] = {
 	{ { "id", F_STR, wf_check_id, 0, 1, 0 }, MI | MN | MS, 0 },
@@ -60,6 +61,7 @@ static const struct rootkey rootkeys[] = {
 	{ { "nfs_base_path", F_STR, wf_check_abspath, 1, 0, 0 }, MN, MN },
 	{ { "nfs_image", F_STR, wf_check_filename, 1, 0, 0 }, MN, MN },
 	{ { "nfs_options", F_STR, wf_check_cmdword, 1, 0, 0 }, MN, 0 },
+	{ { "nfs_mode", F_STR, rule_nfs_mode, 0, 0, 0 }, MN, 0 },
 	{ { "script", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
 	{ { "script_args", F_STR, wf_check_args, 1, 0, 0 }, MS, 0 },
 	/* Checked by their own functions; listed so they are known. */
@@ -177,6 +179,17 @@ rule_sha_of(const char *s, struct pb_err *e)
 
 	if (in_list(s, of) == -1)
 		return pb_fail(e, "is not one of compressed, raw");
+	return 0;
+}
+
+/* Issue 11 (docs/diskless.md): where a diskless node's writes go. */
+static int
+rule_nfs_mode(const char *s, struct pb_err *e)
+{
+	static const char *const modes[] = { "persistent", "stateless", NULL };
+
+	if (in_list(s, modes) == -1)
+		return pb_fail(e, "is not one of persistent, stateless");
 	return 0;
 }
 
