@@ -43,6 +43,7 @@ static const struct key {
 	{ "nfs_server", "PB_NFS_SERVER", K_STR, PB_ALNUM ".:[]-", 0 },
 	{ "nfs_path", "PB_NFS_PATH", K_STR, PB_ALNUM "._/-", 0 },
 	{ "nfs_options", "PB_NFS_OPTIONS", K_STR, PB_ALNUM ".,=_:/-", 1 },
+	{ "nfs_mode", "PB_NFS_MODE", K_STR, "abcdefghijklmnopqrstuvwxyz", 0 },
 	{ "script", "PB_SCRIPT_B64", K_B64OF, NULL, 0 },
 	{ "script_args", "PB_SCRIPT_ARGS", K_STR, PB_ALNUM " ._/=:,@+-", 1 },
 };

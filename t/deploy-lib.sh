@@ -105,6 +105,8 @@ qemu_start() {
 	# cmd: forward runs its command for each guest connection.
 	fwd="guestfwd=tcp:10.0.2.100:80-cmd:busybox nc 127.0.0.1 $PB_PORT"
 	[ -z "${WWW_PORT:-}" ] || fwd="$fwd,guestfwd=tcp:10.0.2.101:80-cmd:busybox nc 127.0.0.1 $WWW_PORT"
+	# more forwards (t/lib-nfs.sh: the NFS server as 10.0.2.102)
+	[ -z "${QEMU_FWD:-}" ] || fwd="$fwd,$QEMU_FWD"
 	set -- -M virt -cpu cortex-a72 -smp 2 -m 512 -display none -monitor none \
 		-no-reboot -serial "file:$TRASH/$name.console" \
 		-kernel "$DEPLOY_DIR/kernel8.img" -initrd "$DEPLOY_DIR/initramfs.img" \

@@ -2,6 +2,7 @@
 # agent.sh: the deploy agent.  /init runs it (and runs it again when it
 # ends: it only ends on an error).  Network, identity, register, then
 # ask the API what to do until told to install, boot or power off.
+# Ends with status 12 when a diskless root is ready at /newroot (nfs.sh).
 #
 # Kernel command line (all optional but server):
 #   pureboot.server=http://HOST[:PORT]   the API (…/api/v1 is added)
@@ -19,6 +20,8 @@ pb_lib=${PUREBOOT_LIB:-${0%/*}}
 . "$pb_lib/deploy.sh"
 # shellcheck source=initramfs/agent/install.sh
 . "$pb_lib/install.sh"
+# shellcheck source=initramfs/agent/nfs.sh
+. "$pb_lib/nfs.sh"
 
 mkdir -p "$pb_run"
 
@@ -100,7 +103,8 @@ while :; do
 			pb_sleep_jitter 5
 			;;
 		nfs)
-			pb_log "nfs root boot is not supported by this agent yet"
+			# 12: /init switches root into /newroot.
+			if pb_nfs_boot "$serial"; then exit 12; fi
 			pb_sleep_jitter "$poll_max"
 			;;
 		local_boot) exit 10 ;;
@@ -111,6 +115,7 @@ while :; do
 	0) ;;
 	10) pb_reboot ;;
 	11) pb_poweroff ;;
+	12) exit 12 ;;
 	*) exit "$rc" ;;
 	esac
 done

@@ -189,6 +189,7 @@ pb_env_check() {
 		PB_NFS_SERVER) re='[][A-Za-z0-9.:-]+' ;;
 		PB_NFS_PATH) re='/[A-Za-z0-9._/-]*' ;;
 		PB_NFS_OPTIONS) re='[A-Za-z0-9.,=_:/-]*' ;;
+		PB_NFS_MODE) re='persistent|stateless' ;;
 		*) pb_log "boot answer line $n: unknown key $k ignored"; continue ;;
 		esac
 		pb_match "$v" "$re" ||

@@ -296,6 +296,11 @@ nfs(struct rctx *c, json_t *out, struct pb_err *e)
 	    put(out, "nfs_path", json_string(v->path), e) == -1 ||
 	    put(out, "nfs_options", json_string(v->options), e) == -1)
 		goto out;
+	/* Only when the workflow names it: the agent's default is
+	 * persistent (docs/diskless.md). */
+	if (str(c->def, "nfs_mode") != NULL && put(out, "nfs_mode",
+	    json_string(str(c->def, "nfs_mode")), e) == -1)
+		goto out;
 	/* The one script step an NFS workflow may have. */
 	if (collect_steps(c, e) == -1)
 		goto out;

@@ -51,6 +51,8 @@ static int rule_sha_of(const char *what, const char *s,
     struct pb_err *e);
 static int rule_verify(const char *what, const char *s,
     struct pb_err *e);
+static int rule_nfs_mode(const char *what, const char *s,
+    struct pb_err *e);
 
 static const struct rootkey rootkeys[] = {
 	{ { "id", F_STR, wf_check_id, 0, 1, 0 }, MI | MN | MS, 0 },
@@ -66,6 +68,7 @@ static const struct rootkey rootkeys[] = {
 	{ { "nfs_base_path", F_STR, pb_check_abspath, 1, 0, 0 }, MN, MN },
 	{ { "nfs_image", F_STR, pb_check_filename, 1, 0, 0 }, MN, MN },
 	{ { "nfs_options", F_STR, pb_check_cmdword, 1, 0, 0 }, MN, 0 },
+	{ { "nfs_mode", F_STR, rule_nfs_mode, 0, 0, 0 }, MN, 0 },
 	{ { "script", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
 	{ { "script_args", F_STR, wf_check_args, 1, 0, 0 }, MS, 0 },
 	/* Checked by their own functions; listed so they are known. */
@@ -174,6 +177,17 @@ rule_verify(const char *what, const char *s, struct pb_err *e)
 
 	if (in_list(s, v) == -1)
 		return pb_refuse(e, what, s, "is not one of sha256, none");
+	return 0;
+}
+
+/* Issue 11 (docs/diskless.md): where a diskless node's writes go. */
+static int
+rule_nfs_mode(const char *what, const char *s, struct pb_err *e)
+{
+	static const char *const modes[] = { "persistent", "stateless", NULL };
+
+	if (in_list(s, modes) == -1)
+		return pb_refuse(e, what, s, "is not one of persistent, stateless");
 	return 0;
 }
 

@@ -139,6 +139,13 @@ static const struct tcase {
 	  { "d83add36", "", "", NULL },
 	  "{\"install_method\":\"nfs\",\"nfs_options\":\"vers=4.2\","
 	  "\"nfs_path\":\"/root\",\"nfs_server\":\"nfs.lan\"}", { { NULL, NULL } } },
+	{ "nfs: nfs_mode passed on",
+	  HDR "install_method: nfs\nnfs_server: nfs.lan\nnfs_base_path: /b\n"
+	  "nfs_image: r\nnfs_mode: stateless\n",
+	  { "d83add36", "", "", NULL },
+	  "{\"install_method\":\"nfs\",\"nfs_mode\":\"stateless\","
+	  "\"nfs_options\":\"vers=3,tcp\",\"nfs_path\":\"/b/r\","
+	  "\"nfs_server\":\"nfs.lan\"}", { { NULL, NULL } } },
 	{ "script: URL, arguments and target device",
 	  HDR "install_method: script\nscript: ${server}/i.sh\n"
 	  "script_args: --node ${node_id}\ntarget_device: /dev/sda\n",

@@ -1,0 +1,137 @@
+#!/bin/sh
+test_description='diskless end to end in QEMU: the real API answers nfs, the deploy environment mounts a read-only base from nfs-ganesha (NFSv4.1 and v3), a persistent node keeps its writes in its upper.ext4 across a reboot, a stateless node loses them, the base stays byte-identical, a missing export is retried and never panics'
+. "${0%/*}/lib.sh"
+. "$PB_TOP/t/deploy-lib.sh"
+# shellcheck source=t/lib-api.sh
+. "$PB_TOP/t/lib-api.sh"
+# shellcheck source=t/lib-nfs.sh
+. "$PB_TOP/t/lib-nfs.sh"
+
+[ -s "$DEPLOY_DIR/initramfs.img" ] || test_skip_all "no $DEPLOY_DIR/initramfs.img: run make (make initramfs)"
+grep -qx 'file sbin/mount.nfs' "$DEPLOY_DIR/manifest.txt" ||
+	test_skip_all "the deploy environment has no mount.nfs: run make initramfs"
+
+# The server's tree: <nfsroot>/base/tiny, the shared read-only base, and
+# <nfsroot>/nodes/<serial>, the persistent node's own export (empty: the
+# agent makes its upper.ext4 on the first boot).
+root=$TRASH/nfsroot
+nfs_tiny_base "$root/base/tiny" || { echo "Bail out! cannot build the test base"; exit 1; }
+mkdir -p "$root/nodes/e97f0001"
+nfs_export 1 "$root/base/tiny" /nfsroot/base/tiny ro
+nfs_export 2 "$root/nodes/e97f0001" /nfsroot/nodes/e97f0001 rw
+nfs_tree_sum "$root/base/tiny" >"$TRASH/base.before"
+api_start
+nfs_start
+QEMU_FWD=$(nfs_guestfwd)
+export QEMU_FWD
+
+# node SERIAL MAC WORKFLOW: registered, assigned over HTTP, then moved to
+# installed in the database, where boot/pi answers nfs (an NFS workflow
+# has no install step yet that would get it there).
+node() {
+	echo "{\"serial\":\"$1\",\"mac\":\"$2\",\"ip_address\":\"10.0.2.15\",\"model\":\"pi4\"}" >r.json &&
+	api_body POST /api/v1/nodes/register-pi r.json >out &&
+	case $(cat out) in 20[01]*) ;; *) cat out; false ;; esac &&
+	id=$(node_id "$1") &&
+	echo "{\"workflow_id\":\"$3\"}" >p.json &&
+	op_body PATCH "/api/v1/nodes/$id" p.json >out &&
+	test "$(jget out .workflow_id)" = "$3" &&
+	for s in pending installing installed; do
+		db_psql -c "SELECT state FROM pureboot.transition('$id', '$s', 'test', 't/0970')" >/dev/null ||
+		return 1
+	done
+}
+
+# boot NAME SERIAL MAC MARK: one power-on until the base's init powers
+# off; the console is $TRASH/NAME.console.
+boot() {
+	start=$(date +%s) &&
+	qemu_start "$1" "pureboot.serial=$2 pureboot.model=pi4 pureboot.poll=2 pureboot.nfs_upper_mb=64 pbtest.boot=$4" "" "$3" &&
+	{ qemu_wait "$1" "pbbase: done" 300 || { qemu_stop "$1"; false; }; } &&
+	qemu_exit "$1" 60 &&
+	echo "$1: $(($(date +%s) - start)) s from power-on to power-off" >>"$TRASH/times" &&
+	tr -d "\r" <"$TRASH/$1.console" | sed -n "s/^.*\(pbbase: .*\)$/\1/p" >"$1.said"
+}
+
+# said BOOT MARK-LINE FS: what the base's init says on a good boot.
+said() {
+	printf 'pbbase: %s\n' "up, boot $1, pid 1, root overlay" "$2" "mark written: $1" \
+		"/var/lib/rancher on $3" "base is read-only" "done"
+}
+
+test_expect_success 'setup: the server exports the base over v4 and v3; workflows and nodes' '
+	nfs_ls /nfsroot/base/tiny 4 >ls4 && grep -q " sbin$" ls4 &&
+	nfs_ls /nfsroot/base/tiny 3 >ls3 && grep -q " sbin$" ls3 &&
+	api_operator &&
+	wf_add nfs-persist aarch64 "{\"install_method\":\"nfs\",\"nfs_server\":\"10.0.2.102\",\"nfs_base_path\":\"/nfsroot/base\",\"nfs_image\":\"tiny\",\"nfs_options\":\"vers=4.1\",\"nfs_mode\":\"persistent\"}" &&
+	wf_add nfs-stateless aarch64 "{\"install_method\":\"nfs\",\"nfs_server\":\"10.0.2.102\",\"nfs_base_path\":\"/nfsroot/base\",\"nfs_image\":\"tiny\",\"nfs_options\":\"vers=3,tcp\",\"nfs_mode\":\"stateless\"}" &&
+	wf_add nfs-missing aarch64 "{\"install_method\":\"nfs\",\"nfs_server\":\"10.0.2.102\",\"nfs_base_path\":\"/nfsroot/base\",\"nfs_image\":\"missing\",\"nfs_options\":\"vers=4.1\",\"nfs_mode\":\"stateless\"}" &&
+	node e97f0001 52:54:00:00:97:01 nfs-persist &&
+	node e97f0002 52:54:00:00:97:02 nfs-stateless &&
+	node e97f0003 52:54:00:00:97:03 nfs-missing
+'
+
+test_expect_success 'boot/pi answers nfs with the server, path, options and mode' '
+	api GET "/api/v1/boot/pi?serial=e97f0001&mac=52:54:00:00:97:01&format=env" >out &&
+	body out | grep "^PB_\(ACTION\|NFS_[A-Z]*\)=" >actual &&
+	cat >expect <<-\EOF &&
+	PB_ACTION='"'"'nfs'"'"'
+	PB_NFS_SERVER='"'"'10.0.2.102'"'"'
+	PB_NFS_PATH='"'"'/nfsroot/base/tiny'"'"'
+	PB_NFS_OPTIONS='"'"'vers=4.1'"'"'
+	PB_NFS_MODE='"'"'persistent'"'"'
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'persistent, NFSv4.1, first boot: the agent makes upper.ext4, the base init runs' '
+	boot p1 e97f0001 52:54:00:00:97:01 p1 &&
+	grep -q "pureboot: nfs: no upper.ext4 yet: making a sparse 64 MiB one" p1.console &&
+	grep -q "pureboot: nfs: mounted base 10.0.2.102:/nfsroot/base/tiny (ro,vers=4.1)" p1.console &&
+	grep -q "pureboot: nfs: root assembled: persistent, upper on ext4" p1.console &&
+	grep -q "init: switch_root to /newroot, /sbin/init" p1.console &&
+	said p1 "no mark" ext4 >expect &&
+	test_cmp expect p1.said &&
+	test -f "$root/nodes/e97f0001/upper.ext4"
+'
+
+test_expect_success 'persistent, second boot: the mark of the first is there' '
+	boot p2 e97f0001 52:54:00:00:97:01 p2 &&
+	! grep -q "no upper.ext4 yet" p2.console &&
+	said p2 "mark found: p1" ext4 >expect &&
+	test_cmp expect p2.said &&
+	debugfs -R "cat /upper/var/pbtest/mark" "$root/nodes/e97f0001/upper.ext4" >mark 2>/dev/null &&
+	echo p2 >expect && test_cmp expect mark
+'
+
+test_expect_success 'stateless, NFSv3: written on the first boot, gone on the second' '
+	boot s1 e97f0002 52:54:00:00:97:02 s1 &&
+	grep -q "pureboot: nfs: mounted base 10.0.2.102:/nfsroot/base/tiny (ro,vers=3,tcp,nolock)" s1.console &&
+	boot s2 e97f0002 52:54:00:00:97:02 s2 &&
+	said s1 "no mark" tmpfs >expect &&
+	test_cmp expect s1.said &&
+	said s2 "no mark" tmpfs >expect &&
+	test_cmp expect s2.said &&
+	! test -e "$root/nodes/e97f0002"
+'
+
+test_expect_success 'the base is byte-identical after four boots' '
+	nfs_tree_sum "$root/base/tiny" >base.after &&
+	test_cmp "$TRASH/base.before" base.after &&
+	ls "$root/nodes/e97f0001" >files && echo upper.ext4 >expect && test_cmp expect files
+'
+
+test_expect_success 'a missing export: retried with backoff, said on the console, no panic' '
+	qemu_start miss "pureboot.serial=e97f0003 pureboot.model=pi4 pureboot.poll=2" "" 52:54:00:00:97:03 &&
+	qemu_wait miss "pureboot: nfs: cannot mount base 10.0.2.102:/nfsroot/base/missing (ro,vers=4.1): " 240 &&
+	qemu_wait miss "giving up after 5 tries" 120 &&
+	qemu_wait miss "state installed, action nfs" 5 &&
+	qemu_running miss &&
+	qemu_stop miss &&
+	! grep -q "Kernel panic" miss.console &&
+	grep "pureboot: nfs: cannot mount base" miss.console | tr -d "\r" | sed "s/^.*pureboot: //" | head -n 1
+'
+
+# The boot times, for docs/diskless.md.
+[ ! -s "$TRASH/times" ] || sed 's/^/# /' "$TRASH/times"
+test_done
