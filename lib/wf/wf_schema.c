@@ -141,23 +141,36 @@ in_list(const char *s, const char *const *list)
 	return -1;
 }
 
+/* s must be one of list; the reason names them all, from the list
+ * itself, so the two cannot disagree. */
+static int
+one_of(const char *what, const char *s, const char *const *list,
+    struct pb_err *e)
+{
+	char names[128];
+	size_t i, n = 0;
+
+	if (in_list(s, list) != -1)
+		return 0;
+	names[0] = '\0';
+	for (i = 0; list[i] != NULL && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		    i > 0 ? ", " : "", list[i]);
+	return pb_refuse(e, what, s, "is not one of %s", names);
+}
+
 static int
 rule_arch(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const arches[] = { "aarch64", "x86_64", NULL };
 
-	if (in_list(s, arches) == -1)
-		return pb_refuse(e, what, s, "is not one of aarch64, x86_64");
-	return 0;
+	return one_of(what, s, arches, e);
 }
 
 static int
 rule_method(const char *what, const char *s, struct pb_err *e)
 {
-	if (in_list(s, method_names) == -1)
-		return pb_refuse(e, what, s, "is not one of image, nfs, "
-		    "script");
-	return 0;
+	return one_of(what, s, method_names, e);
 }
 
 static int
@@ -165,9 +178,7 @@ rule_sha_of(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const of[] = { "compressed", "raw", NULL };
 
-	if (in_list(s, of) == -1)
-		return pb_refuse(e, what, s, "is not one of compressed, raw");
-	return 0;
+	return one_of(what, s, of, e);
 }
 
 static int
@@ -175,9 +186,7 @@ rule_verify(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const v[] = { "sha256", "none", NULL };
 
-	if (in_list(s, v) == -1)
-		return pb_refuse(e, what, s, "is not one of sha256, none");
-	return 0;
+	return one_of(what, s, v, e);
 }
 
 /* Issue 11 (docs/diskless.md): where a diskless node's writes go. */
@@ -186,9 +195,7 @@ rule_nfs_mode(const char *what, const char *s, struct pb_err *e)
 {
 	static const char *const modes[] = { "persistent", "stateless", NULL };
 
-	if (in_list(s, modes) == -1)
-		return pb_refuse(e, what, s, "is not one of persistent, stateless");
-	return 0;
+	return one_of(what, s, modes, e);
 }
 
 static const char *
