@@ -4,7 +4,7 @@
 #include "core/boot_action.h"
 #include "core/nodestate.h"
 
-static const char *const arches[] = { "aarch64", "x86_64", NULL };
+const char *const pb_arches[] = { "aarch64", "x86_64", NULL };
 
 static int
 one_of(const char **out, const char *in, const char *const *set)
@@ -40,7 +40,7 @@ pb_arch_parse(const char **out, const char *in, struct pb_err *e)
 {
 	char q[64];
 
-	if (one_of(out, in, arches) == 0)
+	if (one_of(out, in, pb_arches) == 0)
 		return 0;
 	pb_quote(q, sizeof(q), in, 40);
 	return pb_fail(e, "arch \"%s\" is not aarch64 or x86_64", q);

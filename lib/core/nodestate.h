@@ -9,7 +9,11 @@
  * points at the static name. */
 int pb_state_parse(const char **out, const char *in, struct pb_err *e);
 
-/* "aarch64" or "x86_64". */
+/* The architectures a node or workflow may have, NULL-terminated:
+ * the API and the workflow loader both check against this list. */
+extern const char *const pb_arches[];
+
+/* One of pb_arches: "aarch64" or "x86_64". */
 int pb_arch_parse(const char **out, const char *in, struct pb_err *e);
 
 /* A workflow id: ^[a-z0-9][a-z0-9-]{0,62}$ as the table checks it. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json_iter.h"
+#include "core/nodestate.h"
 #include "wf/wf_load.h"
 #include "wf/wf_rules.h"
 
@@ -162,9 +163,7 @@ one_of(const char *what, const char *s, const char *const *list,
 static int
 rule_arch(const char *what, const char *s, struct pb_err *e)
 {
-	static const char *const arches[] = { "aarch64", "x86_64", NULL };
-
-	return one_of(what, s, arches, e);
+	return one_of(what, s, pb_arches, e);
 }
 
 static int
