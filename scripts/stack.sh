@@ -116,6 +116,21 @@ stack_wait() {
 	done
 }
 
+# A free TCP port on 127.0.0.1, picked at random so that parallel test
+# files and benchmarks do not collide, and below the kernel's ephemeral
+# range (32768 and up by default), where any outgoing connection may
+# hold it without listening.  Racy by nature: t/lib.sh's api_start
+# retries when nginx cannot bind.
+stack_free_port() {
+	i=0
+	while [ $i -lt 50 ]; do
+		p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % 22000))
+		[ -n "$(ss -Htan "sport = :$p")" ] || { echo "$p"; return 0; }
+		i=$((i + 1))
+	done
+	return 1
+}
+
 stack_port_free() {
 	if [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; then
 		stack_die "port $1 on 127.0.0.1 is already in use (another 'make run'? set PORT=...)"

@@ -21,7 +21,7 @@ deploy() {
 # then closed (an HTTP/1.0 server that ends the body by closing); the
 # port in $port.
 serve() {
-	port=$(free_port) &&
+	port=$(stack_free_port) &&
 	( timeout 20 busybox nc -l -p "$port" -w 2 <"$1" >/dev/null 2>&1 & ) &&
 	wait_listen "$port"
 }
@@ -161,7 +161,7 @@ test_expect_success 'an empty image is refused' '
 '
 
 test_expect_success 'a server that sends less than its Content-Length: truncated' '
-	port=$(free_port) &&
+	port=$(stack_free_port) &&
 	head -c 200000 "$TRASH/img" >part &&
 	{ printf "HTTP/1.0 200 OK\r\nContent-Length: 3670016\r\n\r\n" && cat part; } >answer &&
 	( timeout 20 busybox nc -l -p "$port" -w 2 <answer >/dev/null 2>&1 & ) &&
@@ -171,7 +171,7 @@ test_expect_success 'a server that sends less than its Content-Length: truncated
 '
 
 test_expect_success 'a server that stops sending: stalled, abandoned' '
-	port=$(free_port) &&
+	port=$(stack_free_port) &&
 	{ printf "HTTP/1.0 200 OK\r\nContent-Length: 3670016\r\n\r\n" && head -c 1000 "$TRASH/img"; } >answer &&
 	( { cat answer; sleep 20; } | timeout 25 busybox nc -l -p "$port" >/dev/null 2>&1 & ) &&
 	wait_listen "$port" &&

@@ -40,7 +40,7 @@ www_conf() {
 }
 
 www_start() {
-	WWW_PORT=$(free_port) || return 1
+	WWW_PORT=$(stack_free_port) || return 1
 	WWW_URL=http://127.0.0.1:$WWW_PORT
 	export WWW_PORT WWW_URL
 	mkdir -p "$TRASH/www" "$TRASH/www-nginx/tmp" || return 1

@@ -4,7 +4,7 @@
 # process group (as a terminal does) on a free port with its state in
 # $state; run_stop is Ctrl-C to that group.
 
-port=$(free_port)
+port=$(stack_free_port)
 state=$TRASH/state
 
 run_start() {

@@ -99,20 +99,6 @@ test_done() {
 trap 'test_run_atexit' EXIT
 trap 'exit 130' INT TERM
 
-# A free TCP port on 127.0.0.1, picked at random so parallel test files
-# do not collide, and below the kernel's ephemeral range (32768 and up
-# by default), where any outgoing connection may hold it without
-# listening.  Racy by nature: api_start retries when nginx cannot bind.
-free_port() {
-	i=0
-	while [ $i -lt 50 ]; do
-		p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % 22000))
-		[ -n "$(ss -Htan "sport = :$p")" ] || { echo "$p"; return 0; }
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # PostgreSQL only, migrated: for SQL-level tests.
 db_start() {
 	PB_STATE=$TRASH/stack
@@ -134,10 +120,10 @@ api_start() {
 	PB_WORKERS=${PB_WORKERS:-2}
 	export PB_WORKERS
 	stack_api_start || { echo "Bail out! the API did not start"; exit 1; }
-	# Another process may take the port between free_port and nginx's
+	# Another process may take the port between stack_free_port and nginx's
 	# bind: try a few.
 	n=0
-	until PB_PORT=$(free_port) && export PB_PORT && stack_nginx_start; do
+	until PB_PORT=$(stack_free_port) && export PB_PORT && stack_nginx_start; do
 		n=$((n + 1))
 		[ $n -lt 5 ] || { echo "Bail out! nginx did not start (5 ports tried)"; exit 1; }
 	done
