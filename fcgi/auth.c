@@ -1,7 +1,9 @@
 /* auth.c: bearer tokens.  Operator tokens (pb1.) for operator
  * endpoints; per-install tokens (pbi1.) for the agent's state-changing
- * calls on its own node.  Only sha256(secret) is stored; the secret is
- * compared in C in constant time (libsodium).  A token, good or bad,
+ * calls on its own node, until it ends or expires
+ * (pureboot.install_token_get() in sql/032-install-steps.sql).  Only
+ * sha256(secret) is stored; the secret is compared in C in constant
+ * time (libsodium).  A token, good or bad,
  * never appears in a reply or a log line. */
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +80,7 @@ out:
 static int
 install_ok(struct pb_req *r, const struct pb_token *t)
 {
+	char why[300];
 	struct pb_uuid node;
 	PGresult *res = NULL;
 	struct pb_err e;
@@ -94,9 +97,16 @@ install_ok(struct pb_req *r, const struct pb_token *t)
 		    "newer install");
 		goto out;
 	}
+	/* Not a credential for this node: 401 as for no token at all. */
 	if (strcmp(PQgetvalue(res, 0, 0), node.s) != 0) {
-		pb_reply_error(r, 403, "forbidden", "the install token belongs "
-		    "to another node");
+		refuse(r, "the install token belongs to another node");
+		goto out;
+	}
+	/* Only the holder of the secret hears why it ended. */
+	if (!PQgetisnull(res, 0, 2)) {
+		snprintf(why, sizeof(why), "the install token is no longer "
+		    "good: %s", PQgetvalue(res, 0, 2));
+		refuse(r, why);
 		goto out;
 	}
 	snprintf(r->actor, sizeof(r->actor), "agent:%s", node.s);
@@ -125,7 +135,7 @@ pb_auth(struct pb_req *r, enum pb_auth kind)
 		rc = install_ok(r, &t);
 	else {
 		pb_reply_error(r, 403, "forbidden", "an install token is good "
-		    "only for its node's events and installed calls");
+		    "only for its node's install, events and installed calls");
 		rc = -1;
 	}
 	return rc;

@@ -36,6 +36,8 @@ static const struct key {
 	  "abcdefghijklmnopqrstuvwxyz0123456789", 0 },
 	{ "target_device", "PB_TARGET_DEVICE", K_STR, PB_ALNUM "/_-", 0 },
 	{ "resize_rootfs", "PB_RESIZE_ROOTFS", K_BOOL, NULL, 0 },
+	{ "instructions_url", "PB_INSTRUCTIONS_URL", K_STR,
+	  PB_ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
 	{ "callback_url", "PB_CALLBACK_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%",
 	  0 },
 	{ "events_url", "PB_EVENTS_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%", 0 },

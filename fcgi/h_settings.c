@@ -1,6 +1,6 @@
 /* h_settings.c: GET /settings, PATCH /settings {server_url,
  * auto_register, discovery, agent_trust, discovery_limit,
- * discovery_per_addr, events_per_minute}: booleans are stored as
+ * discovery_per_addr, events_per_minute, install_token_ttl}: booleans are stored as
  * on/off, numbers as their decimal digits (docs/security.md says what
  * the agent-trust ones do). */
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "core/url.h"
 
 #define WHERE "settings"
-#define NSET 7
+#define NSET 8
 
 /* A number setting: its decimal digits in out (char[12]). */
 static int
@@ -38,6 +38,13 @@ static int
 jf_per_minute(const json_t *v, const char *name, void *out, struct pb_err *e)
 {
 	return num_setting(v, name, 1, 999999, out, e);
+}
+
+/* Seconds, up to 30 days. */
+static int
+jf_ttl(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return num_setting(v, name, 1, 2592000, out, e);
 }
 
 static int
@@ -67,7 +74,7 @@ h_settings_patch(struct pb_req *r)
 	struct pb_url url;
 	int b[2];
 	const char *trust = NULL;
-	char num[3][12];
+	char num[4][12];
 	/* lib/core/url.c owns the URL rule; the settings table's CHECK is
 	 * its copy in SQL.  What goes to SQL is the parsed URL.  A null
 	 * goes to the validators, which refuse it.  Rows in the order of
@@ -83,6 +90,7 @@ h_settings_patch(struct pb_req *r)
 		  PB_ABSENT },
 		{ "events_per_minute", PB_F_NULL, jf_per_minute, num[2],
 		  PB_ABSENT },
+		{ "install_token_ttl", PB_F_NULL, jf_ttl, num[3], PB_ABSENT },
 		{ NULL, 0, NULL, NULL, PB_ABSENT },
 	};
 	const char *p[NSET] = { NULL };
@@ -110,7 +118,7 @@ h_settings_patch(struct pb_req *r)
 	if (!any) {
 		pb_fail(&e, "nothing to change; fields: server_url, "
 		    "auto_register, discovery, agent_trust, discovery_limit, "
-		    "discovery_per_addr, events_per_minute");
+		    "discovery_per_addr, events_per_minute, install_token_ttl");
 		goto bad;
 	}
 	rc = pb_db_exec(r->db, "settings_set", NSET, p, &res, &e);

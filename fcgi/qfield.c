@@ -92,6 +92,16 @@ pb_qf_limit(const char *in, const char *name, void *out, struct pb_err *e)
 }
 
 int
+pb_qf_format(const char *in, const char *name, void *out, struct pb_err *e)
+{
+	(void)name;
+	if (strcmp(in, "env") != 0 && strcmp(in, "json") != 0)
+		return pb_fail(e, "format \"%.8s\" is not json or env", in);
+	*(int *)out = strcmp(in, "env") == 0;
+	return 0;
+}
+
+int
 pb_qf_id(const char *in, const char *name, void *out, struct pb_err *e)
 {
 	struct pb_err why;

@@ -26,17 +26,22 @@ const struct pb_stmt pb_stmts[] = {
 	  "FROM pureboot.api_tokens WHERE id = $1", 1 },
 	{ "api_token_used", "UPDATE pureboot.api_tokens SET last_used = now() "
 	  "WHERE id = $1", 1 },
-	{ "install_token", "SELECT node_id, encode(hash, 'hex') "
-	  "FROM pureboot.install_tokens WHERE id = $1", 1 },
+	{ "install_token", "SELECT o_node, o_hash, o_ended "
+	  "FROM pureboot.install_token_get($1)", 1 },
 
 	/* h_register.c, h_boot.c */
 	{ "register_pi", "SELECT o_node, o_state, o_created, o_refused FROM "
 	  "pureboot.register_pi($1, $2::macaddr, $3, $4::inet, $5, $6::inet)",
 	  6 },
+	/* The first nine columns in the order of instr.h's PB_IC_*. */
 	{ "boot_pi", "SELECT o_node, o_state, o_serial, o_mac, o_hostname, "
-	  "o_workflow, o_definition, o_server, o_issued, o_attempts, "
+	  "o_workflow, o_definition, o_server, o_attempts, o_issued, "
 	  "o_registered, o_refused FROM pureboot.boot_pi($1, $2::macaddr, $3, "
 	  "decode($4, 'hex'), $5::inet)", 5 },
+	/* h_install.c: as boot_pi's first nine columns. */
+	{ "node_install", "SELECT o_node, o_state, o_serial, o_mac, "
+	  "o_hostname, o_workflow, o_definition, o_server, o_attempts "
+	  "FROM pureboot.node_install($1::uuid)", 1 },
 	{ "boot_fail", "SELECT (pureboot.transition($1::uuid, 'install_failed', "
 	  "'api:boot', $2)).state", 2 },
 
@@ -67,9 +72,7 @@ const struct pb_stmt pb_stmts[] = {
 	/* h_transition.c, h_installed.c, h_event.c */
 	{ "transition", "SELECT pureboot.node_json(pureboot.transition("
 	  "$1::uuid, $2::pureboot.node_state, $3, $4, $5::boolean))", 5 },
-	{ "installed", "SELECT pureboot.node_json(pureboot.transition("
-	  "$1::uuid, 'installed', $2, 'the agent reported the install "
-	  "complete'))", 2 },
+	{ "installed", "SELECT pureboot.node_installed($1::uuid, $2)", 2 },
 	{ "node_event", "SELECT o_event, o_state FROM pureboot.node_event("
 	  "$1::uuid, $2, $3::jsonb, $4, $5::boolean)", 5 },
 
@@ -99,9 +102,10 @@ const struct pb_stmt pb_stmts[] = {
 	  "SELECT v.key, v.value FROM (VALUES ('server_url', $1::text), "
 	  "('auto_register', $2::text), ('discovery', $3::text), "
 	  "('agent_trust', $4::text), ('discovery_limit', $5::text), "
-	  "('discovery_per_addr', $6::text), ('events_per_minute', $7::text)) "
+	  "('discovery_per_addr', $6::text), ('events_per_minute', $7::text), "
+	  "('install_token_ttl', $8::text)) "
 	  "v(key, value) WHERE v.value IS NOT NULL "
-	  "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", 7 },
+	  "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", 8 },
 
 	{ NULL, NULL, 0 },
 };

@@ -86,11 +86,33 @@ test_expect_success 'pending without a workflow waits' '
 	test "$(jget out ".state + \" \" + .action + \" \" + .message")" = "pending wait pending without a workflow; waiting for one to be assigned"
 '
 
-test_expect_success 'pending with a workflow: install instructions, a token, and installing' '
+test_expect_success 'pending with a workflow: what to do, a token, the URLs, and installing' '
 	db_psql -c "UPDATE pureboot.nodes SET workflow_id = '"'"'pi-img'"'"'" &&
 	api GET "/api/v1/boot/pi?serial=d83add36&format=env" >env &&
 	id=$(node_id d83add36) &&
 	sed -n "s/^200 //p; /^PB_/p" env | grep -v "^PB_TOKEN=" | sort -u >actual &&
+	sort >expect <<-EOF2 &&
+	PB_ACTION='"'"'install'"'"'
+	PB_CALLBACK_URL='"'"'http://10.9.8.7:8080/api/v1/nodes/$id/installed'"'"'
+	PB_EVENTS_URL='"'"'http://10.9.8.7:8080/api/v1/nodes/$id/events'"'"'
+	PB_INSTRUCTIONS_URL='"'"'http://10.9.8.7:8080/api/v1/nodes/$id/install'"'"'
+	PB_MESSAGE='"'"'install workflow pi-img, attempt 1'"'"'
+	PB_NODE_ID='"'"'$id'"'"'
+	PB_STATE='"'"'installing'"'"'
+	EOF2
+	test_cmp expect actual &&
+	grep -q "^PB_TOKEN='"'"'pbi1\.[0-9a-f]\{16\}\.[A-Za-z0-9_-]\{43\}'"'"'\$" env &&
+	test "$(db_psql -c "SELECT state FROM pureboot.nodes")" = installing &&
+	tok=$(sed -n "s/^PB_TOKEN='"'"'\(.*\)'"'"'\$/\1/p" env) &&
+	printf "%s\n" "$tok" >token &&
+	printf "SELECT count(*) FROM pureboot.install_tokens WHERE node_id = :'"'"'n'"'"' AND id = split_part(:'"'"'t'"'"', '"'"'.'"'"', 2) AND hash = sha256(convert_to(split_part(:'"'"'t'"'"', '"'"'.'"'"', 3), '"'"'UTF8'"'"'))\n" |
+		db_psql -v n="$id" -v t="$tok" >n && echo 1 >one && test_cmp one n
+'
+
+test_expect_success 'the instructions come from the install URL with that token' '
+	id=$(node_id d83add36) &&
+	api GET "/api/v1/nodes/$id/install?format=env" -H "Authorization: Bearer $(cat token)" >ienv &&
+	sed -n "s/^200 //p; /^PB_/p" ienv | sort -u >actual &&
 	sort >expect <<-EOF2 &&
 	PB_ACTION='"'"'install'"'"'
 	PB_CALLBACK_URL='"'"'http://10.9.8.7:8080/api/v1/nodes/$id/installed'"'"'
@@ -107,19 +129,14 @@ test_expect_success 'pending with a workflow: install instructions, a token, and
 	PB_STATE='"'"'installing'"'"'
 	PB_TARGET_DEVICE='"'"'/dev/mmcblk0'"'"'
 	EOF2
-	test_cmp expect actual &&
-	grep -q "^PB_TOKEN='"'"'pbi1\.[0-9a-f]\{16\}\.[A-Za-z0-9_-]\{43\}'"'"'\$" env &&
-	test "$(db_psql -c "SELECT state FROM pureboot.nodes")" = installing &&
-	tok=$(sed -n "s/^PB_TOKEN='"'"'\(.*\)'"'"'\$/\1/p" env) &&
-	printf "%s\n" "$tok" >token &&
-	printf "SELECT count(*) FROM pureboot.install_tokens WHERE node_id = :'"'"'n'"'"' AND id = split_part(:'"'"'t'"'"', '"'"'.'"'"', 2) AND hash = sha256(convert_to(split_part(:'"'"'t'"'"', '"'"'.'"'"', 3), '"'"'UTF8'"'"'))\n" |
-		db_psql -v n="$id" -v t="$tok" >n && echo 1 >one && test_cmp one n
+	test_cmp expect actual
 '
 
-test_expect_success 'the busybox agent can source the env answer as it is' '
+test_expect_success 'the busybox agent can source both answers as they are' '
 	sed "1s/^200 //" env >env.sh &&
-	! grep -qv "^PB_[A-Z0-9_]*='"'"'[^'"'"']*'"'"'\$" env.sh &&
-	busybox sh -euc ". ./env.sh && test \"\$PB_ACTION\" = install && test \"\$PB_FILES\" = 0 && test -n \"\$PB_TOKEN\""
+	sed "1s/^200 //" ienv >ienv.sh &&
+	! grep -qv "^PB_[A-Z0-9_]*='"'"'[^'"'"']*'"'"'\$" env.sh ienv.sh &&
+	busybox sh -euc ". ./env.sh && test \"\$PB_ACTION\" = install && test -n \"\$PB_TOKEN\" && test -z \"\${PB_FILES:-}\" && . ./ienv.sh && test \"\$PB_FILES\" = 0"
 '
 
 test_expect_success 'a token never reaches a log' '
@@ -149,12 +166,13 @@ test_expect_success 'after the third failed attempt the node stays install_faile
 	api GET "/api/v1/boot/pi?serial=d83add36" >out &&
 	test "$(jget out ".state + \" \" + .action")" = "install_failed wait" &&
 	test "$(db_psql -c "SELECT install_attempts FROM pureboot.nodes")" = 3 &&
-	test "$(db_count install_tokens)" = 1
+	test "$(db_count install_tokens)" = 1 &&
+	test "$(db_psql -c "SELECT ended_why FROM pureboot.install_tokens")" = "it ended when its node went from installing to install_failed"
 '
 
 test_expect_success 'installed/active: local_boot; NFS workflow: nfs with its server' '
 	db_psql -c "SELECT pureboot.transition(id, '"'"'pending'"'"', '"'"'t'"'"', NULL, true) FROM pureboot.nodes" >/dev/null &&
-	test "$(db_count install_tokens)" = 0 &&
+	test "$(db_psql -c "SELECT count(*) FROM pureboot.install_tokens WHERE ended_at IS NULL")" = 0 &&
 	tr_sql d83add36 installing && tr_sql d83add36 installed &&
 	api GET "/api/v1/boot/pi?serial=d83add36" >out &&
 	test "$(jget out ".state + \" \" + .action")" = "installed local_boot" &&

@@ -67,7 +67,7 @@ test_expect_success 'a revoked token is 401' '
 
 test_expect_success 'an install token is refused on operator endpoints (403)' '
 	api GET /api/v1/nodes -H "Authorization: Bearer $(cat tok.0000aaaa)" >actual &&
-	echo "403 {\"error\":{\"code\":\"forbidden\",\"message\":\"an install token is good only for its node'"'"'s events and installed calls\"}}" >expect &&
+	echo "403 {\"error\":{\"code\":\"forbidden\",\"message\":\"an install token is good only for its node'"'"'s install, events and installed calls\"}}" >expect &&
 	test_cmp expect actual
 '
 
@@ -79,11 +79,11 @@ test_expect_success 'the events of a node need a token: none is 401' '
 	test_cmp expect actual
 '
 
-test_expect_success 'another node'"'"'s install token is 403 and writes nothing' '
+test_expect_success 'another node'"'"'s install token is 401 and writes nothing' '
 	a=$(node_id 0000aaaa) &&
 	db_snapshot >before &&
 	api_body POST "/api/v1/nodes/$a/events" hb.json -H "Authorization: Bearer $(cat tok.0000bbbb)" >actual &&
-	echo "403 {\"error\":{\"code\":\"forbidden\",\"message\":\"the install token belongs to another node\"}}" >expect &&
+	unauth "the install token belongs to another node" >expect &&
 	test_cmp expect actual &&
 	api POST "/api/v1/nodes/$a/installed" -H "Authorization: Bearer $(cat tok.0000bbbb)" >actual &&
 	test_cmp expect actual &&
@@ -114,14 +114,14 @@ test_expect_success 'a token replaced by a newer install is 401' '
 	test "$(cut -d" " -f1 out)" = 201
 '
 
-test_expect_success 'a node back in pending has no install token any more' '
+test_expect_success 'a node that left the install path has no install token any more: 401 says why' '
 	a=$(node_id 0000aaaa) &&
 	echo "{\"to\":\"reprovision\"}" >t.json &&
 	op_body POST "/api/v1/nodes/$a/transition" t.json >/dev/null &&
 	echo "{\"to\":\"pending\"}" >t.json &&
 	op_body POST "/api/v1/nodes/$a/transition" t.json >/dev/null &&
 	api_body POST "/api/v1/nodes/$a/events" hb.json -H "Authorization: Bearer $(cat tok.0000aaaa)" >actual &&
-	unauth "the install token is unknown, wrong or replaced by a newer install" >expect &&
+	unauth "the install token is no longer good: it ended when its node went from installed to reprovision" >expect &&
 	test_cmp expect actual
 '
 

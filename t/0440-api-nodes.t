@@ -160,11 +160,11 @@ test_expect_success 'workflows: list and one; unknown 404; bad id 400' '
 
 test_expect_success 'settings: get, patch, bad values' '
 	op GET /api/v1/settings >actual &&
-	echo "200 {\"server_url\":\"http://127.0.0.1:8080\",\"auto_register\":true,\"discovery\":true,\"agent_trust\":\"address\",\"discovery_limit\":1000,\"discovery_per_addr\":10,\"events_per_minute\":120}" >expect &&
+	echo "200 {\"server_url\":\"http://127.0.0.1:8080\",\"auto_register\":true,\"discovery\":true,\"agent_trust\":\"address\",\"discovery_limit\":1000,\"discovery_per_addr\":10,\"events_per_minute\":120,\"install_token_ttl\":7200}" >expect &&
 	test_cmp expect actual &&
 	echo "{\"server_url\":\"https://pxe.lab.example/pb\",\"discovery\":false}" >s.json &&
 	op_body PATCH /api/v1/settings s.json >actual &&
-	echo "200 {\"server_url\":\"https://pxe.lab.example/pb\",\"auto_register\":true,\"discovery\":false,\"agent_trust\":\"address\",\"discovery_limit\":1000,\"discovery_per_addr\":10,\"events_per_minute\":120}" >expect &&
+	echo "200 {\"server_url\":\"https://pxe.lab.example/pb\",\"auto_register\":true,\"discovery\":false,\"agent_trust\":\"address\",\"discovery_limit\":1000,\"discovery_per_addr\":10,\"events_per_minute\":120,\"install_token_ttl\":7200}" >expect &&
 	test_cmp expect actual &&
 	test "$(db_psql -c "SELECT value FROM pureboot.settings WHERE key = '"'"'discovery'"'"'")" = off &&
 	echo "{\"server_url\":\"http://x/\$(reboot)\"}" >s.json &&
@@ -182,9 +182,9 @@ test_expect_success 'settings: get, patch, bad values' '
 '
 
 test_expect_success 'settings: the agent-trust settings (issue 10), set and refused' '
-	echo "{\"agent_trust\":\"open\",\"discovery_limit\":0,\"discovery_per_addr\":3,\"events_per_minute\":600}" >s.json &&
+	echo "{\"agent_trust\":\"open\",\"discovery_limit\":0,\"discovery_per_addr\":3,\"events_per_minute\":600,\"install_token_ttl\":900}" >s.json &&
 	op_body PATCH /api/v1/settings s.json >out &&
-	test "$(jget out "[.agent_trust, .discovery_limit, .discovery_per_addr, .events_per_minute] | @tsv")" = "open	0	3	600" &&
+	test "$(jget out "[.agent_trust, .discovery_limit, .discovery_per_addr, .events_per_minute, .install_token_ttl] | @tsv")" = "open	0	3	600	900" &&
 	db_psql -c "SELECT key || '"'"'='"'"' || value FROM pureboot.settings WHERE key IN ('"'"'agent_trust'"'"', '"'"'discovery_limit'"'"') ORDER BY key" >actual &&
 	printf "agent_trust=open\ndiscovery_limit=0\n" >expect &&
 	test_cmp expect actual &&
@@ -194,13 +194,14 @@ test_expect_success 'settings: the agent-trust settings (issue 10), set and refu
 	{"discovery_limit":-1}|settings: field "discovery_limit" must be from 0 to 9999999
 	{"discovery_per_addr":0}|settings: field "discovery_per_addr" must be from 1 to 999999
 	{"events_per_minute":"120"}|settings: field "events_per_minute" must be an integer
+	{"install_token_ttl":0}|settings: field "install_token_ttl" must be from 1 to 2592000
 	EOF
 	while IFS="|" read -r b msg; do
 		printf "%s\n" "$b" >s.json &&
 		op_body PATCH /api/v1/settings s.json >out &&
 		test "$(jget out .error.message)" = "$msg" || return 1
 	done <cases &&
-	echo "{\"agent_trust\":\"address\",\"discovery_limit\":1000,\"discovery_per_addr\":10,\"events_per_minute\":120}" >s.json &&
+	echo "{\"agent_trust\":\"address\",\"discovery_limit\":1000,\"discovery_per_addr\":10,\"events_per_minute\":120,\"install_token_ttl\":7200}" >s.json &&
 	op_body PATCH /api/v1/settings s.json >out &&
 	test "$(cut -d" " -f1 out)" = 200
 '

@@ -57,15 +57,11 @@ if pb_http_get "$api/health" "$pb_run/health"; then
 fi
 
 # Registering is idempotent on the server: a known node just answers.
+# A refusal (409) is waited out with backoff (pb_register, node.sh).
 body="{\"serial\":\"$serial\",\"mac\":\"$mac\",\"ip_address\":\"$ip\""
 [ -z "$model" ] || body="$body,\"model\":\"$model\""
 body="$body}"
-backoff=2
-until pb_http_post "$api/nodes/register-pi" "$body" >/dev/null; do
-	pb_log "register-pi failed, next try in about $backoff s"
-	pb_sleep_jitter "$backoff"
-	[ "$backoff" -ge "$poll_max" ] || backoff=$((backoff * 2))
-done
+pb_register "$api" "$body" "$poll_max"
 pb_log "registered"
 
 # Ask, act, ask again.  Each answer is checked before it is sourced, in
@@ -99,7 +95,10 @@ while :; do
 			pb_sleep_jitter "$w"
 			;;
 		install)
-			if pb_install; then exit 10; fi
+			# The boot answer has the token; the instructions
+			# (image, files, secrets) come with it, checked as the
+			# boot answer was.
+			if pb_install_fetch && pb_install; then exit 10; fi
 			pb_sleep_jitter 5
 			;;
 		nfs)

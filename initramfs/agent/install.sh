@@ -54,6 +54,35 @@ pb_install_wiped() {
 	fi
 }
 
+# The second step of an install: the boot answer said install and gave
+# the token and PB_INSTRUCTIONS_URL; the instructions (image, target,
+# first-boot files, which may hold secrets) come from there with the
+# token, are checked as a boot answer is and sourced over it.  A few
+# tries for a network hiccup; then the install is failed and reported.
+# An older server put the instructions in the boot answer itself.
+pb_install_fetch() {
+	[ -n "${PB_INSTRUCTIONS_URL:-}" ] || return 0
+	i=0
+	until pb_http_get "$PB_INSTRUCTIONS_URL?format=env" "$pb_run/install.answer" "${PB_TOKEN:-}"; do
+		i=$((i + 1))
+		case $pb_http_status in
+		401|403|404|409) i=3 ;;    # asking again cannot help
+		esac
+		if [ $i -ge 3 ]; then
+			pb_install_failed "install instructions from $PB_INSTRUCTIONS_URL could not be fetched (HTTP $pb_http_status)"
+			return 1
+		fi
+		pb_sleep_jitter 5
+	done
+	if ! pb_env_check "$pb_run/install.answer"; then
+		pb_install_failed "the install instructions from $PB_INSTRUCTIONS_URL did not pass the check"
+		return 1
+	fi
+	# shellcheck source=/dev/null
+	. "$pb_env_file"
+	pb_log "install: instructions fetched: ${PB_MESSAGE:-}"
+}
+
 # The whole install.  0: installed (the caller reboots); 1: failed and
 # reported.
 pb_install() {

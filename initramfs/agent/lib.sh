@@ -102,29 +102,50 @@ pb_json_str() {
 
 # --- HTTP ---------------------------------------------------------------------
 
-# pb_http_get URL FILE: the body into FILE; 0 on a 2xx answer.  Busybox
-# wget has no timeout of its own: every call is bounded here.
+# After a failed pb_http_get or pb_http_post: the HTTP status the server
+# answered (busybox wget says "server returned error: HTTP/1.1 409
+# Conflict"), or 0 when there was no answer (no connection, timeout).
+pb_http_status=0
+pb_http_status_of() {
+	pb_http_status=$(sed -n 's/.*server returned error: HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' \
+		"$pb_run/http.err" 2>/dev/null | head -n 1)
+	[ -n "$pb_http_status" ] || pb_http_status=0
+}
+
+# pb_http_get URL FILE [TOKEN]: the body into FILE; 0 on a 2xx answer,
+# else 1 with pb_http_status set.  Busybox wget has no timeout of its
+# own: every call is bounded here.
 pb_http_get() {
-	rm -f "$2"
-	if timeout "$pb_http_timeout" wget -q -O "$2" -- "$1" 2>"$pb_run/http.err"; then
+	hg_url=$1 hg_out=$2 hg_tok=${3:-}
+	set --
+	[ -z "$hg_tok" ] || set -- --header "Authorization: Bearer $hg_tok"
+	rm -f "$hg_out"
+	pb_http_status=200
+	if timeout "$pb_http_timeout" wget -q -O "$hg_out" "$@" -- "$hg_url" 2>"$pb_run/http.err"; then
 		return 0
 	fi
-	pb_log "GET $1: $(tr '\n' ' ' <"$pb_run/http.err")"
-	rm -f "$2"
+	pb_http_status_of
+	pb_log "GET $hg_url: $(tr '\n' ' ' <"$pb_run/http.err")"
+	rm -f "$hg_out"
 	return 1
 }
 
-# pb_http_post URL JSON [TOKEN]: the answer body on stdout.
+# pb_http_post URL JSON [TOKEN]: the answer body on stdout; 0 on a 2xx
+# answer, else 1 with pb_http_status set and wget's complaint logged
+# (unless pb_http_quiet is set: the caller says it).
 pb_http_post() {
 	url=$1 body=$2 tok=${3:-}
 	set -- --header 'Content-Type: application/json'
 	[ -z "$tok" ] || set -- "$@" --header "Authorization: Bearer $tok"
+	pb_http_status=200
 	if timeout "$pb_http_timeout" wget -q -O "$pb_run/post.out" "$@" \
 		--post-data "$body" -- "$url" 2>"$pb_run/http.err"; then
 		cat "$pb_run/post.out"
 		return 0
 	fi
-	pb_log "POST $url: $(tr '\n' ' ' <"$pb_run/http.err")"
+	pb_http_status_of
+	[ -n "${pb_http_quiet:-}" ] ||
+		pb_log "POST $url: $(tr '\n' ' ' <"$pb_run/http.err")"
 	return 1
 }
 
@@ -176,7 +197,7 @@ pb_env_check() {
 		PB_RETRY_AFTER|PB_FILES) re='[0-9]{1,5}' ;;
 		PB_RESIZE_ROOTFS) re='[01]' ;;
 		PB_TOKEN) re='[A-Za-z0-9._-]{1,200}' ;;
-		PB_IMAGE_URL|PB_CALLBACK_URL|PB_EVENTS_URL) re=$pb_re_url ;;
+		PB_IMAGE_URL|PB_CALLBACK_URL|PB_EVENTS_URL|PB_INSTRUCTIONS_URL) re=$pb_re_url ;;
 		PB_IMAGE_SHA256) re="($pb_re_sha)?" ;;
 		PB_IMAGE_VERIFY) re='[a-z0-9]+' ;;    # sha256|none: deploy.sh judges
 		PB_TARGET_DEVICE) re="auto|$pb_re_dev"

@@ -99,3 +99,32 @@ pb_model() {
 	pb_log "model \"$m\" is not a known Raspberry Pi"
 	return 1
 }
+
+# pb_register API BODY MAX: POST BODY to register-pi until the server
+# takes it, waiting 2, 4, 8 ... s (at most MAX) between tries.  A 409 is
+# the server refusing this node, not a fault to hammer through: its
+# serial is known at another address, or its MAC belongs to another
+# node.  It is said once (busybox wget gives the status line, not the
+# JSON message), then asked again with the same backoff, quietly, until
+# an operator or a DHCP lease settles it.
+pb_register() {
+	rg_wait=2 rg_said=""
+	# shellcheck disable=SC2034 # read by pb_http_post (lib.sh)
+	pb_http_quiet=1
+	until pb_http_post "$1/nodes/register-pi" "$2" >/dev/null; do
+		rg_err=$(tr '\n' ' ' <"$pb_run/http.err" | cut -c1-200)
+		if [ "$pb_http_status" = 409 ]; then
+			[ "$rg_said" = 409 ] ||
+				pb_log "register-pi refused by the server (409 conflict: $rg_err): this serial is known at another address, or this MAC belongs to another node; nothing changed on the server, which records it as an agent_refused event. Asking again with backoff up to $3 s"
+			rg_said=409
+		else
+			pb_log "register-pi failed ($rg_err), next try in about $rg_wait s"
+			rg_said=""
+		fi
+		pb_sleep_jitter "$rg_wait"
+		rg_wait=$((rg_wait * 2))
+		[ "$rg_wait" -le "$3" ] || rg_wait=$3
+	done
+	# shellcheck disable=SC2034
+	pb_http_quiet=""
+}

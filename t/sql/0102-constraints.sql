@@ -8,7 +8,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(121);
+SELECT plan(124);
 
 -- The views count every node: start from none (rolled back at the end).
 DELETE FROM pureboot.nodes;
@@ -176,7 +176,8 @@ $$, '23514', 'new row for relation "node_events" violates check constraint "node
 SELECT results_eq('SELECT key, value FROM pureboot.settings ORDER BY key',
 	$$VALUES ('agent_trust', 'address'), ('auto_register', 'on'), ('discovery', 'on'),
 	         ('discovery_limit', '1000'), ('discovery_per_addr', '10'),
-	         ('events_per_minute', '120'), ('server_url', 'http://127.0.0.1:8080')$$,
+	         ('events_per_minute', '120'), ('install_token_ttl', '7200'),
+	         ('server_url', 'http://127.0.0.1:8080')$$,
 	'settings defaults');
 
 CREATE TEMP TABLE bad_setting (key text, value text);
@@ -216,7 +217,10 @@ INSERT INTO bad_setting VALUES
 	('auto_register', 'yes'),
 	('auto_register', 'ON'),
 	('discovery', E'on\n'),
-	('discovery', '');
+	('discovery', ''),
+	('install_token_ttl', '0'),
+	('install_token_ttl', '2592001'),
+	('install_token_ttl', '1h');
 
 CREATE FUNCTION pg_temp.bad_settings() RETURNS SETOF text
 LANGUAGE plpgsql AS $$

@@ -1,0 +1,82 @@
+/* h_install.c: GET /nodes/{id}/install[?format=env]: the install
+ * instructions of a node that is installing (image URL and checksum,
+ * target, first-boot files, script and its arguments: whatever of the
+ * workflow may be a secret), for the holder of its install token only
+ * (auth.c).  GET /boot/pi hands out the token and this URL; this is
+ * the second step (docs/agent-contract.md).  Changes nothing. */
+#include <string.h>
+
+#include "handlers.h"
+#include "hutil.h"
+#include "instr.h"
+#include "qfield.h"
+
+#define WHERE "install"
+
+/* The answer: what /boot/pi said, and the instructions. */
+static json_t *
+install_answer_new(const PGresult *res, const json_t *def, struct pb_err *e)
+{
+	char server[512];
+	struct pb_wf_node node;
+	json_t *answer, *instr;
+
+	if (pb_instr_node(&node, res, server, sizeof(server), e) == -1 ||
+	    (instr = pb_wf_instructions_new(def, &node, e)) == NULL)
+		return NULL;
+	answer = json_pack("{s:s, s:s, s:s, s:s}", "state",
+	    pb_cell(res, PB_IC_STATE), "action", "install", "message", "",
+	    "node_id", pb_cell(res, PB_IC_NODE));
+	if (answer == NULL) {
+		json_decref(instr);
+		pb_fail(e, "out of memory");
+		return NULL;
+	}
+	pb_instr_message(answer, res);
+	pb_json_merge(answer, instr, NULL);
+	pb_instr_urls(answer, &node, 0);
+	json_decref(instr);
+	return answer;
+}
+
+void
+h_install(struct pb_req *r)
+{
+	struct pb_uuid id;
+	int env = 0;
+	struct pb_qfield f[] = {
+		{ "format", 0, 8, pb_qf_format, &env, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+	const char *p[1];
+	PGresult *res = NULL;
+	json_t *answer = NULL, *def = NULL;
+	struct pb_err e;
+	int rc;
+
+	if (pb_arg_uuid(r, 0, WHERE, &id) == -1)
+		return;
+	if (pb_qfields(r->query, f, &e) == -1) {
+		pb_reply_bad(r, WHERE, &e);
+		return;
+	}
+	p[0] = id.s;
+	rc = pb_db_exec(r->db, "node_install", 1, p, &res, &e);
+	if (rc != PB_DB_OK) {
+		pb_reply_sql(r, rc, res, &e, WHERE);
+		goto out;
+	}
+	if (PQntuples(res) != 1) {
+		pb_reply_error(r, 404, "not_found", "no such node");
+		goto out;
+	}
+	if (pb_instr_def(res, &def, &e) == -1 ||
+	    (answer = install_answer_new(res, def, &e)) == NULL ||
+	    pb_answer_send(r, answer, env, &e) == -1)
+		pb_instr_fail(r, WHERE, pb_cell(res, PB_IC_NODE),
+		    pb_cell(res, PB_IC_WORKFLOW), &e);
+out:
+	json_decref(def);
+	json_decref(answer);
+	PQclear(res);
+}
