@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='agent functions under busybox sh: command line, boot answer check, identity, partitions, a whole install into an image file with first-boot files'
+test_description='agent functions under busybox sh: command line, boot answer check, identity, partitions, a whole install into an image file with first-boot files; against the real API: a 409 from register-pi waited out, the instructions fetched with the token'
 . "${0%/*}/lib.sh"
 . "$PB_TOP/t/deploy-lib.sh"
 
@@ -208,6 +208,65 @@ test_expect_success 'first-boot files fail after the image is written: install_f
 	test "$(wc -c <target.img)" = 4194304 &&
 	{ cmp target.img /dev/zero >cmp.out 2>&1 || :; } && grep -q "EOF on target.img" cmp.out &&
 	! sfdisk -d target.img >/dev/null 2>&1
+'
+
+# The agent against the real API (127.0.0.1, where busybox wget asks
+# from): a 409 from register-pi, and the second step of an install.
+. "$PB_TOP/t/lib-api.sh"
+api_start
+
+test_expect_success 'register-pi refused (409): said once, asked again with backoff up to the poll bound' '
+	printf "%s\n" "{\"serial\":\"0c0c0c01\",\"mac\":\"02:00:00:00:0c:01\"}" >reg.json &&
+	api_body POST /api/v1/nodes/register-pi reg.json --interface 127.0.0.66 >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	rm -rf run &&
+	# pb_sleep_jitter records the waits; the sixth ends the loop.
+	ag "pb_sleep_jitter() { echo \"\$1\" >>waits; [ \$(wc -l <waits) -lt 6 ] || exit 0; }
+		pb_register \"$PB_URL/api/v1\" \"{\\\"serial\\\":\\\"0c0c0c01\\\",\\\"mac\\\":\\\"02:00:00:00:0c:01\\\"}\" 16" &&
+	printf "%s\n" 2 4 8 16 16 16 >expect &&
+	test_cmp expect waits &&
+	grep -c "register-pi refused by the server (409 conflict" run/log >n &&
+	echo 1 >one && test_cmp one n &&
+	grep -q "409 Conflict" run/log &&
+	! grep -q "register-pi failed" run/log &&
+	test "$(db_psql -c "SELECT host(known_addr) FROM pureboot.nodes WHERE serial = '"'"'0c0c0c01'"'"'")" = 127.0.0.66
+'
+
+test_expect_success 'register-pi with no server: each failure said, the same backoff' '
+	rm -rf run waits &&
+	port=$(stack_free_port) &&
+	ag "pb_sleep_jitter() { echo \"\$1\" >>waits; [ \$(wc -l <waits) -lt 3 ] || exit 0; }
+		pb_register \"http://127.0.0.1:$port/api/v1\" \"{}\" 60" &&
+	printf "%s\n" 2 4 8 >expect &&
+	test_cmp expect waits &&
+	test "$(grep -c "register-pi failed" run/log)" = 3 &&
+	! grep -q "refused by the server" run/log
+'
+
+test_expect_success 'an install answer: the agent fetches the instructions with its token' '
+	wf_add pi-host aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://10.9.8.7/i.img.xz\",\"image_sha256\":\"$(printf %064d 0)\",\"target_device\":\"/dev/mmcblk0\",\"post_install\":[\"enable_ssh\"]}" &&
+	api GET "/api/v1/boot/pi?serial=0d0d0d01" >/dev/null &&
+	db_psql -c "UPDATE pureboot.nodes SET workflow_id = '"'"'pi-host'"'"' WHERE serial = '"'"'0d0d0d01'"'"'" &&
+	db_psql -c "SELECT pureboot.transition(id, '"'"'pending'"'"', '"'"'t'"'"') FROM pureboot.nodes WHERE serial = '"'"'0d0d0d01'"'"'" >/dev/null &&
+	db_psql -c "UPDATE pureboot.settings SET value = '"'"'$PB_URL'"'"' WHERE key = '"'"'server_url'"'"'" &&
+	rm -rf run &&
+	ag "pb_http_get \"$PB_URL/api/v1/boot/pi?serial=0d0d0d01&format=env\" boot.answer &&
+		pb_env_check boot.answer && . \"\$pb_env_file\" &&
+		test -z \"\${PB_IMAGE_URL:-}\" && pb_install_fetch &&
+		echo \"\$PB_IMAGE_URL \$PB_TARGET_DEVICE \$PB_FILES\" && test -n \"\$PB_TOKEN\" &&
+		pb_env_get PB_FILE_1_PATH" >actual &&
+	printf "%s\n" "http://10.9.8.7/i.img.xz /dev/mmcblk0 2" ssh >expect &&
+	test_cmp expect actual &&
+	grep -q "install: instructions fetched: install workflow pi-host, attempt 1" run/log
+'
+
+test_expect_success 'instructions refused (a replaced token): install_failed reported, nothing installed' '
+	rm -rf run &&
+	ag "pb_http_get \"$PB_URL/api/v1/boot/pi?serial=0d0d0d01&format=env\" boot.answer &&
+		pb_env_check boot.answer && . \"\$pb_env_file\" &&
+		PB_TOKEN=\${PB_TOKEN%?}x && ! pb_install_fetch" &&
+	grep -q "^{\"type\":\"install_failed\",\"reason\":\"install instructions from $PB_URL/api/v1/nodes/[0-9a-f-]*/install could not be fetched (HTTP 401)\"" run/events &&
+	grep -q "401 Unauthorized" run/log
 '
 
 test_done
