@@ -34,7 +34,7 @@ db_dump() {
 		-T pureboot.node_events -T pureboot.node_events_id_seq |
 		grep -v -e "^--" -e "^\\\\restrict " -e "^\\\\unrestrict " &&
 	printf "COPY (SELECT * FROM pureboot.node_events WHERE NOT (type = 'agent_refused' AND payload->>'addr' = :'a') ORDER BY id) TO STDOUT\n" |
-		db_psql -v a=$EVIL
+		db_psql -v a="$EVIL"
 }
 
 # more_reconciles N: the hook has logged more than N reconciles.
