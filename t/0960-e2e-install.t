@@ -57,6 +57,7 @@ test_expect_success 'install: register, assign over HTTP, deploy, first-boot fil
 	qemu_wait one "action install" 60 &&
 	qemu_exit one 240 "install failed" &&
 	echo "# install run: $(($(date +%s) - start)) s from power-on to reboot" &&
+	grep -q "pureboot: install: instructions fetched: install workflow e2e-image, attempt 1" "$TRASH/one.console" &&
 	grep -q "pureboot: installed: http://10.0.2.101/disk.img.xz on /dev/vda" "$TRASH/one.console" ||
 	{ cat "$TRASH/one.console"; false; }
 '
