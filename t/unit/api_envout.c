@@ -65,6 +65,15 @@ static const struct { const char *name, *json, *want; } cases[] = {
 	{ "empty url", "{\"image_url\":\"\"}", NULL },
 	{ "empty options are fine", "{\"nfs_options\":\"\"}",
 	  "PB_NFS_OPTIONS=''\n" },
+	{ "the first step of an install: token and URLs",
+	  "{\"events_url\":\"http://s/e\",\"callback_url\":\"http://s/c\","
+	  "\"instructions_url\":\"http://s/api/v1/nodes/" UUID "/install\","
+	  "\"token\":\"pbi1.0123456789abcdef.x\",\"action\":\"install\"}",
+	  "PB_ACTION='install'\nPB_TOKEN='pbi1.0123456789abcdef.x'\n"
+	  "PB_INSTRUCTIONS_URL='http://s/api/v1/nodes/" UUID "/install'\n"
+	  "PB_CALLBACK_URL='http://s/c'\nPB_EVENTS_URL='http://s/e'\n" },
+	{ "quote in the instructions url",
+	  "{\"instructions_url\":\"http://s/'x\"}", NULL },
 };
 
 int

@@ -125,6 +125,31 @@ test_query(void)
 	    "values are typed; an absent one is left alone");
 }
 
+/* format=: json or env, as 1 for env. */
+static void
+test_format(void)
+{
+	static const struct { const char *in, *want; } formats[] = {
+		{ "env", "1" }, { "json", "0" },
+		{ "xml", "format \"xml\" is not json or env" },
+		{ "ENV", "format \"ENV\" is not json or env" },
+		{ "environment", "format \"environm\" is not json or env" },
+	};
+	struct pb_err e;
+	char got[sizeof(e.msg)];
+	size_t i;
+	int env;
+
+	for (i = 0; i < N(formats); i++) {
+		env = -1;
+		if (pb_qf_format(formats[i].in, "format", &env, &e) == 0)
+			snprintf(got, sizeof(got), "%d", env);
+		else
+			snprintf(got, sizeof(got), "%s", e.msg);
+		tap_is(got, formats[i].want, formats[i].in);
+	}
+}
+
 static struct pb_serial serial;
 static const char *model;
 static int force;
@@ -204,6 +229,7 @@ main(void)
 {
 	test_clen();
 	test_query();
+	test_format();
 	test_body();
 	test_boot_table();
 	return tap_done();
