@@ -54,11 +54,14 @@ UPDATE pureboot.install_tokens t
 SET ended_at = now(), ended_why = format('it ended when its node left the '
     'install path (state %s)', n.state)
 FROM pureboot.nodes n
-WHERE n.id = t.node_id AND n.state NOT IN ('installing', 'installed');
+WHERE n.id = t.node_id AND pureboot.boot_class(n.state) <> 'installing'
+  AND n.state <> 'installed';
 
 -- The trigger of 010 and 022 deleted the token at pending and retired;
 -- now every state change off the install path ends it, with the reason.
--- A new install (boot_pi) replaces the row.
+-- The path is the states of boot class installing (022) and installed,
+-- which boots as run but waits for its first_boot.  A new install
+-- (boot_pi) replaces the row.
 CREATE OR REPLACE FUNCTION pureboot.install_token_expire() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -77,7 +80,8 @@ $$;
 
 DROP TRIGGER nodes_install_token_expire ON pureboot.nodes;
 CREATE TRIGGER nodes_install_token_expire AFTER UPDATE OF state ON pureboot.nodes
-	FOR EACH ROW WHEN (NEW.state NOT IN ('installing', 'installed')
+	FOR EACH ROW WHEN (pureboot.boot_class(NEW.state) <> 'installing'
+	                   AND NEW.state <> 'installed'
 	                   AND OLD.state IS DISTINCT FROM NEW.state)
 	EXECUTE FUNCTION pureboot.install_token_expire();
 
