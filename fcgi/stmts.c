@@ -60,14 +60,12 @@ const struct pb_stmt pb_stmts[] = {
 	  "ORDER BY n.id LIMIT $6::int) x(n)", 6 },
 	{ "node_get", "SELECT pureboot.node_json(n) FROM pureboot.nodes n "
 	  "WHERE n.id = $1::uuid", 1 },
-	{ "node_delete", "DELETE FROM pureboot.nodes WHERE id = $1::uuid "
-	  "RETURNING id", 1 },
-	{ "node_patch", "UPDATE pureboot.nodes AS n SET "
-	  "hostname = CASE WHEN $2::boolean THEN $3::text ELSE n.hostname END, "
-	  "pi_model = CASE WHEN $4::boolean THEN $5::text ELSE n.pi_model END, "
-	  "workflow_id = CASE WHEN $6::boolean THEN $7::text "
-	  "ELSE n.workflow_id END "
-	  "WHERE n.id = $1::uuid RETURNING pureboot.node_json(n)", 7 },
+	/* Functions, not statements: pureboot_api may not write the table
+	 * (sql/grants.sql). */
+	{ "node_delete", "SELECT * FROM pureboot.node_delete($1::uuid)", 1 },
+	{ "node_patch", "SELECT * FROM pureboot.node_patch($1::uuid, "
+	  "$2::boolean, $3::text, $4::boolean, $5::text, $6::boolean, $7::text)",
+	  7 },
 
 	/* h_transition.c, h_installed.c, h_event.c */
 	{ "transition", "SELECT pureboot.node_json(pureboot.transition("

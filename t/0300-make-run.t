@@ -41,6 +41,22 @@ test_expect_success 'a plain UPDATE of state obeys the transition table' '
 	grep "discovered" err | grep -q "active"
 '
 
+# tftp_events: the tftp_sent events of d83add36 (for wait_for).
+tftp_events() {
+	run_psql -c "SELECT e.payload->>\$\$file\$\$ FROM pureboot.node_events e JOIN pureboot.nodes n ON n.id = e.node_id WHERE n.serial = \$\$d83add36\$\$ AND e.type = \$\$tftp_sent\$\$" >tftp.events &&
+	test -s tftp.events
+}
+
+test_expect_success 'each service connects as its role; the dhcp-script records a TFTP transfer as pureboot_dhcp' '
+	run_psql -c "SELECT DISTINCT usename FROM pg_stat_activity WHERE backend_type = \$\$client backend\$\$ AND pid <> pg_backend_pid() ORDER BY 1" >actual &&
+	printf "pureboot_api\npureboot_hook\n" >expect && test_cmp expect actual &&
+	grep -q "^PUREBOOT_DB=.host=$state/sock dbname=pureboot user=pureboot_dhcp. " "$state/dhcp-script" &&
+	wait_for "the hook to render d83add36/config.txt" 60 test -s "$state/tftp/d83add36/config.txt" &&
+	"$PB_BUILD/pb-tftp" 127.0.0.69 get d83add36/config.txt >/dev/null &&
+	wait_for "the tftp_sent event of d83add36" 60 tftp_events &&
+	echo d83add36/config.txt >expect && test_cmp expect tftp.events
+'
+
 test_expect_success 'a second make run on the same port is refused with a clear message' '
 	! make -s -C "$PB_TOP" run STATE="$TRASH/other" PORT="$port" BUILD="$PB_BUILD" >out2 2>&1 </dev/null &&
 	grep -q "port $port on 127.0.0.1 is already in use" out2

@@ -384,6 +384,95 @@ test_expect_success 'discovery_per_addr: one address past it is 429; another add
 	test "$(cut -d" " -f1 out)" = 201
 '
 
+# Finding 3, the fake serial: an outsider registers a serial of its own
+# with a real Pi's MAC before that Pi does.  The network says where the
+# MAC is (pureboot.leases, from the dhcp-script); the Pi's request from
+# that address proves its claim.
+dhcp_ev() {
+	printf "SELECT pureboot.hook_dhcp_event(:'a', :'m', :'ip', NULL, NULL) IS NOT NULL\n" |
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PB_DB_DHCP" -v a="$1" -v m="$2" -v ip="$3" >/dev/null
+}
+mac_of() {
+	printf "SELECT coalesce(mac::text, 'none') || '|' || mac_proven FROM pureboot.nodes WHERE serial = :'s'\n" |
+		db_psql -v s="$1"
+}
+moves() {
+	printf "SELECT e.payload->>'mac', e.payload->>'from', e.payload->>'to', e.payload->>'addr' FROM pureboot.node_events e JOIN pureboot.nodes n ON n.id = e.node_id WHERE n.serial = :'s' AND e.type = 'mac_moved'\n" |
+		db_psql -v s="$1"
+}
+
+test_expect_success 'a fake serial with a real Pi'"'"'s MAC before the Pi: the Pi'"'"'s lease proves its claim and takes the MAC' '
+	M=dc:a6:32:0a:11:01 &&
+	reg_from 127.0.0.51 "{\"serial\":\"0000fa4e\",\"mac\":\"$M\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	dhcp_ev add $M 127.0.0.52 &&
+	reg_from 127.0.0.52 "{\"serial\":\"0000a11e\",\"mac\":\"$M\",\"model\":\"pi4\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	test "$(mac_of 0000a11e)" = "$M|true" &&
+	test "$(mac_of 0000fa4e)" = "none|false" &&
+	echo "$M|0000fa4e|0000a11e|127.0.0.52" >expect &&
+	moves 0000fa4e >actual && test_cmp expect actual &&
+	moves 0000a11e >actual && test_cmp expect actual &&
+	api_from 127.0.0.52 GET "/api/v1/boot/pi?serial=0000a11e&mac=$M" >out &&
+	test "$(cut -d" " -f1 out)" = 200 &&
+	test "$(jget out .action)" = wait &&
+	# The lease moved the fake node'"'"'s known address to the MAC'"'"'s: its
+	# maker cannot even ask again, and the real Pi is untouched.
+	node_snap 0000a11e >before &&
+	reg_from 127.0.0.51 "{\"serial\":\"0000fa4e\",\"mac\":\"$M\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 409 &&
+	reg_from 127.0.0.51 "{\"serial\":\"0000fa53\",\"mac\":\"$M\"}" >actual &&
+	echo "409 {\"error\":{\"code\":\"conflict\",\"message\":\"register-pi: mac $M is leased to another address; nothing was changed\"}}" >expect &&
+	test_cmp expect actual &&
+	node_snap 0000a11e >after &&
+	test_cmp before after &&
+	test "$(mac_of 0000fa4e)" = "none|false"
+'
+
+test_expect_success 'a new serial claiming a MAC leased to another address is refused, and nothing is made' '
+	M=dc:a6:32:0a:11:02 &&
+	dhcp_ev old $M 127.0.0.53 &&
+	before=$(db_count nodes) &&
+	reg_from 127.0.0.54 "{\"serial\":\"0000fa50\",\"mac\":\"$M\"}" >actual &&
+	echo "409 {\"error\":{\"code\":\"conflict\",\"message\":\"register-pi: mac $M is leased to another address; nothing was changed\"}}" >expect &&
+	test_cmp expect actual &&
+	test "$(db_count nodes)" = "$before" &&
+	dhcp_ev del $M 127.0.0.53 &&
+	reg_from 127.0.0.54 "{\"serial\":\"0000fa50\",\"mac\":\"$M\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	test "$(mac_of 0000fa50)" = "$M|false"
+'
+
+test_expect_success 'a proven claim leaves the MAC of a node an operator touched, or whose claim was proven: 409 as before' '
+	M=dc:a6:32:0a:11:03 &&
+	reg_from 127.0.0.55 "{\"serial\":\"0000fa51\",\"mac\":\"$M\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	printf "{\"hostname\":\"named-by-ops\"}\n" >patch.json &&
+	op_body PATCH "/api/v1/nodes/$(node_id 0000fa51)" patch.json >out &&
+	test "$(cut -d" " -f1 out)" = 200 &&
+	dhcp_ev add $M 127.0.0.56 &&
+	reg_from 127.0.0.56 "{\"serial\":\"0000a11f\",\"mac\":\"$M\"}" >actual &&
+	echo "409 {\"error\":{\"code\":\"conflict\",\"message\":\"register-pi: mac is already used by another node\"}}" >expect &&
+	test_cmp expect actual &&
+	test "$(mac_of 0000fa51)" = "$M|false" &&
+	reg_from 127.0.0.52 "{\"serial\":\"0000a120\",\"mac\":\"dc:a6:32:0a:11:01\"}" >actual &&
+	test_cmp expect actual &&
+	test "$(mac_of 0000a11e)" = "dc:a6:32:0a:11:01|true"
+'
+
+test_expect_success 'in proxy-DHCP mode a TFTP transfer from the MAC is the evidence' '
+	M=dc:a6:32:0a:11:04 &&
+	reg_from 127.0.0.57 "{\"serial\":\"0000fa52\",\"mac\":\"$M\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	printf "SELECT pureboot.hook_tftp_event(1, :'"'"'ip'"'"', NULL, NULL, :'"'"'f'"'"', :'"'"'m'"'"') IS NULL\n" |
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$PB_DB_DHCP" -v ip=127.0.0.58 -v f=bootcode.bin -v m=$M >actual &&
+	echo t >expect && test_cmp expect actual &&
+	reg_from 127.0.0.58 "{\"serial\":\"0000a121\",\"mac\":\"$M\"}" >out &&
+	test "$(cut -d" " -f1 out)" = 201 &&
+	test "$(mac_of 0000a121)" = "$M|true" &&
+	test "$(mac_of 0000fa52)" = "none|false"
+'
+
 test_expect_success 'agent_trust open: any address is the node (the behaviour before issue 10)' '
 	setting agent_trust open &&
 	test_when_finished "setting agent_trust address" &&
@@ -395,7 +484,9 @@ test_expect_success 'agent_trust open: any address is the node (the behaviour be
 '
 
 test_expect_success 'the defaults let 1,000 new Pis from 1,000 addresses register at once, and not one more' '
-	db_psql -c "DELETE FROM pureboot.nodes" &&
+	# The sightings of the cases above (02:00:00:00:00:66 at $EVIL) would
+	# refuse the one of these MACs that the network saw elsewhere.
+	db_psql -c "DELETE FROM pureboot.nodes; DELETE FROM pureboot.leases" &&
 	db_psql -c "SELECT count(*) FROM generate_series(1, 1000) i, LATERAL pureboot.register_pi(lpad(to_hex(i), 8, '"'"'0'"'"'), ('"'"'02:00:00:00:'"'"' || lpad(to_hex(i / 256), 2, '"'"'0'"'"') || '"'"':'"'"' || lpad(to_hex(i % 256), 2, '"'"'0'"'"'))::macaddr, NULL, NULL, '"'"'test'"'"', ('"'"'10.1.'"'"' || i / 256 || '"'"'.'"'"' || i % 256)::inet) r WHERE r.o_created" >actual &&
 	echo 1000 >expect &&
 	test_cmp expect actual &&

@@ -129,7 +129,7 @@ test_expect_success 'leftover temporaries of a killed run are removed at start, 
 '
 
 test_expect_success 'a second hook on the same tree is refused' '
-	flock -n "$root" sh -c "! \"\$1\" -n -d \"\$2\" -r \"\$3\" sync 2>log" sh "$HOOK" "$PUREBOOT_DB" "$root" &&
+	flock -n "$root" sh -c "! \"\$1\" -n -d \"\$2\" -r \"\$3\" sync 2>log" sh "$HOOK" "$PB_DB_HOOK" "$root" &&
 	grep -q "tftp root \"$root\" is locked: another pureboot-tftp-hook writes this tree" log
 '
 
@@ -152,7 +152,7 @@ test_expect_success 'firmware import from a Raspberry Pi OS boot partition: both
 	hook_sync "$r2" &&
 	test "$(readlink "$r2/0c0c0c0c/bcm2712-rpi-cm5-cm5io.dtb")" = ../rpi-firmware/bcm2712-rpi-cm5-cm5io.dtb &&
 	grep -qx "device_tree=bcm2837-rpi-3-b-plus.dtb" "$r2/3b3b3b3b/config.txt" &&
-	"$HOOK" -d "$PUREBOOT_DB" -r "$r2" check >out &&
+	"$HOOK" -d "$PB_DB_HOOK" -r "$r2" check >out &&
 	echo "check: 0 problems" >expect && test_cmp expect out &&
 	! "$PB_TOP/scripts/firmware" import "$TRASH" "$r2" 2>err &&
 	grep -q "not a Raspberry Pi boot partition" err

@@ -10,7 +10,7 @@ test_atexit 'kill "$(cat "$TRASH/watch.pid")" 2>/dev/null'
 
 test_expect_success 'setup: the hook watching an empty database' '
 	hook_root "$root" &&
-	"$HOOK" -n -d "$PUREBOOT_DB" -r "$root" -i 3600 watch 2>"$TRASH/watch.log" &
+	"$HOOK" -n -d "$PB_DB_HOOK" -r "$root" -i 3600 watch 2>"$TRASH/watch.log" &
 	echo $! >"$TRASH/watch.pid" &&
 	until_ok has "$TRASH/watch.log" "reconcile: 0 nodes"
 '

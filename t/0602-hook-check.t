@@ -5,7 +5,7 @@ test_description='pureboot-tftp-hook check: the linter finds what would fail at 
 
 db_start
 root=$TRASH/tftp
-check() { "$HOOK" -d "$PUREBOOT_DB" -r "$root" check; }
+check() { "$HOOK" -d "$PB_DB_HOOK" -r "$root" check; }
 
 test_expect_success 'setup: a netbooting pi4, a fenced pi5, a pi3+, synced' '
 	hook_root "$root" &&

@@ -62,7 +62,7 @@ while [ $round -lt 5 ]; do
 	round=$((round + 1))
 	test_expect_success "kill -9 at a random point of reconcile $round: no partial file, no missing path" "
 		db_psql -c \"UPDATE pureboot.nodes SET hostname = 'r$round'\" &&
-		\"\$HOOK\" -n -d \"\$PUREBOOT_DB\" -r \"$root\" sync 2>log &
+		\"\$HOOK\" -n -d \"\$PB_DB_HOOK\" -r \"$root\" sync 2>log &
 		pid=\$! &&
 		wait_for 'the first node of round $round written' 60 \\
 			has \"$root/00000001/cmdline.txt\" \"pureboot.hostname=r$round\\\$\" &&
@@ -78,7 +78,7 @@ test_expect_success 'the next reconcile converges: all new, no leftovers, check 
 	hook_sync "$root" 2>log &&
 	tree_ok 5 && ! (cd "$root" && grep -L "hostname=r5\$" -- */cmdline.txt | grep . ) &&
 	! ls -A "$root" | grep "\.tmp\." &&
-	"$HOOK" -d "$PUREBOOT_DB" -r "$root" check >out &&
+	"$HOOK" -d "$PB_DB_HOOK" -r "$root" check >out &&
 	tail -n 1 out >actual && echo "check: 0 problems" >expect && test_cmp expect actual
 '
 

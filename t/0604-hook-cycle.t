@@ -14,7 +14,7 @@ replay() { client 5 10.66.0.1 replay pi4 d83add36 >out 2>err; }
 test_expect_success 'setup: API, the hook watching, dnsmasq in a namespace, a pending pi4' '
 	hook_root "$root" &&
 	node_add d83add36 dc:a6:32:01:02:03 pi4 pending >id &&
-	"$HOOK" -n -d "$PUREBOOT_DB" -r "$root" watch 2>"$TRASH/watch.log" &
+	"$HOOK" -n -d "$PB_DB_HOOK" -r "$root" watch 2>"$TRASH/watch.log" &
 	echo $! >"$TRASH/watch.pid" &&
 	until_ok has "$TRASH/watch.log" "reconcile: 1 nodes" &&
 	net_up && dnsmasq_start "$root" && client_add 5 dc:a6:32:01:02:03 &&

@@ -22,7 +22,7 @@ hook_root() {
 }
 
 hook_sync() {
-	"$HOOK" -n -d "$PUREBOOT_DB" -r "$1" sync
+	"$HOOK" -n -d "$PB_DB_HOOK" -r "$1" sync
 }
 
 # The transitions from discovered to each state.

@@ -110,8 +110,13 @@ db_start() {
 		echo "Bail out! PostgreSQL did not start"
 		exit 1
 	fi
+	# The owner for the tests' own SQL; each program under test connects
+	# as its role (sql/grants.sql), as make run does.
 	PUREBOOT_DB=$(stack_conninfo)
-	export PUREBOOT_DB
+	PB_DB_API=$(stack_conninfo pureboot_api)
+	PB_DB_HOOK=$(stack_conninfo pureboot_hook)
+	PB_DB_DHCP=$(stack_conninfo pureboot_dhcp)
+	export PUREBOOT_DB PB_DB_API PB_DB_HOOK PB_DB_DHCP
 }
 
 # PostgreSQL, pureboot-api and nginx.

@@ -40,6 +40,8 @@ ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "
 
 stack_layout && stack_pg_start >/dev/null
 db=$(stack_conninfo)
+# The hook as it runs in make run: role pureboot_hook (sql/grants.sql).
+hookdb=$(stack_conninfo pureboot_hook)
 mkdir -p "$root/deploy-arm64"
 "$PB_TOP/scripts/firmware" install "$root" 2>/dev/null
 echo kernel >"$root/deploy-arm64/kernel8.img"
@@ -52,20 +54,20 @@ psql -X -q -d "$db" -c "INSERT INTO pureboot.nodes (serial, arch, boot_mode, pi_
 echo "bench-hook: $N Pi 4 nodes (pending: 6 links + config.txt + cmdline.txt each), $(df -T "$base" | awk 'NR==2 {print $2}') at $base"
 printf '%-34s %10s %12s %8s\n' "reconcile of $N nodes" "hook (s)" "bare loop (s)" "ratio"
 
-t0=$(t); "$HOOK" -d "$db" -r "$root" sync 2>/dev/null; t1=$(t)
+t0=$(t); "$HOOK" -d "$hookdb" -r "$root" sync 2>/dev/null; t1=$(t)
 bare=$("$BENCH" bare-write "$base/bare" "$N" sync)
 printf '%-34s %10s %12s %8s\n' "create (empty tree)" "$(secs "$t0" "$t1")" "$bare" "$(ratio "$(secs "$t0" "$t1")" "$bare")"
 
-t0=$(t); "$HOOK" -d "$db" -r "$root" sync 2>/dev/null; t1=$(t)
+t0=$(t); "$HOOK" -d "$hookdb" -r "$root" sync 2>/dev/null; t1=$(t)
 bare=$("$BENCH" bare-compare "$base/bare" "$N")
 printf '%-34s %10s %12s %8s\n' "unchanged (compare only)" "$(secs "$t0" "$t1")" "$bare" "$(ratio "$(secs "$t0" "$t1")" "$bare")"
 
 psql -X -q -d "$db" -c "UPDATE pureboot.nodes SET state = 'installing'"
-t0=$(t); "$HOOK" -d "$db" -r "$root" sync 2>/dev/null; t1=$(t)
+t0=$(t); "$HOOK" -d "$hookdb" -r "$root" sync 2>/dev/null; t1=$(t)
 bare=$("$BENCH" bare-rewrite "$base/bare" "$N" sync)
 printf '%-34s %10s %12s %8s\n' "every node changed (swap)" "$(secs "$t0" "$t1")" "$bare" "$(ratio "$(secs "$t0" "$t1")" "$bare")"
 
-"$HOOK" -d "$db" -r "$root" -i 3600 watch 2>"$base/watch.log" &
+"$HOOK" -d "$hookdb" -r "$root" -i 3600 watch 2>"$base/watch.log" &
 watch_pid=$!
 i=0
 until grep -q "reconcile: " "$base/watch.log"; do
