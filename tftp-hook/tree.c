@@ -24,6 +24,7 @@
 #include "names.h"
 #include "log.h"
 #include "manifest.h"
+#include "rmtree.h"
 #include "tmpname.h"
 
 /* Is this one of our temporaries, left by a crash? */
@@ -49,52 +50,9 @@ is_leftover(const char *n)
 	return hook_name_ok(base);
 }
 
-/* rm -r of one of our own entries (flat directories of files and
- * links; one level more is tolerated). */
-static int
-remove_entry(int dirfd, const char *name, int depth, struct pb_err *e)
-{
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	int fd, rc = 0;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return errno == ENOENT ? 0 :
-		    pb_fail(e, "stat \"%s\": %s", name, strerror(errno));
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT)
-			return pb_fail(e, "unlink \"%s\": %s", name,
-			    strerror(errno));
-		return 0;
-	}
-	if (depth > 2)
-		return pb_fail(e, "remove \"%s\": nested deeper than the hook "
-		    "ever writes", name);
-	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) == -1)
-		return pb_fail(e, "open \"%s\": %s", name, strerror(errno));
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return pb_fail(e, "opendir \"%s\": %s", name, strerror(errno));
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		/* Links and files, as readdir says: no stat needed. */
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
-		    unlinkat(fd, de->d_name, 0) == 0)
-			continue;
-		if (remove_entry(fd, de->d_name, depth + 1, e) == -1) {
-			rc = -1;
-			break;
-		}
-	}
-	closedir(d);
-	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) == -1 &&
-	    errno != ENOENT)
-		return pb_fail(e, "rmdir \"%s\": %s", name, strerror(errno));
-	return rc;
-}
+/* Our entries are flat directories of files and links; one level more
+ * is tolerated. */
+#define TREE_DEPTH 2
 
 static void
 clean_leftovers(struct tree *t)
@@ -111,7 +69,7 @@ clean_leftovers(struct tree *t)
 		if (!is_leftover(de->d_name))
 			continue;
 		hook_log("removing \"%s\" left by an interrupted run", de->d_name);
-		if (remove_entry(t->rootfd, de->d_name, 0, &e) == -1)
+		if (rm_tree_at(t->rootfd, de->d_name, TREE_DEPTH, &e) == -1)
 			hook_log("%s", e.msg);
 	}
 	closedir(d);
@@ -326,7 +284,7 @@ out:
 	if (rc == -1) {
 		struct pb_err e2;
 
-		remove_entry(t->rootfd, st->tmp, 0, &e2);
+		rm_tree_at(t->rootfd, st->tmp, TREE_DEPTH, &e2);
 	}
 	return rc;
 }
@@ -357,11 +315,11 @@ tree_commit(struct tree *t, struct staged *st, struct pb_err *e)
 	}
 	t->written++;
 	/* st->tmp now holds the old version. */
-	if (remove_entry(t->rootfd, st->tmp, 0, e) == -1)
+	if (rm_tree_at(t->rootfd, st->tmp, TREE_DEPTH, e) == -1)
 		return -1;
 	return 0;
 fail:
-	remove_entry(t->rootfd, st->tmp, 0, &e2);
+	rm_tree_at(t->rootfd, st->tmp, TREE_DEPTH, &e2);
 	return -1;
 }
 
@@ -440,7 +398,7 @@ tree_remove(struct tree *t, const char *name, struct pb_err *e)
 		    RENAME_NOREPLACE) == -1)
 			return pb_fail(e, "rename \"%s\" to \"%s\": %s", name,
 			    old, strerror(errno));
-		if (remove_entry(t->rootfd, old, 0, e) == -1)
+		if (rm_tree_at(t->rootfd, old, TREE_DEPTH, e) == -1)
 			return -1;
 		t->removed++;
 	} else if (errno != ENOENT)
