@@ -7,58 +7,16 @@
  * system, and without it a client that forges a file handle reaches
  * files outside its own export (exports(5)). */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/chars.h"
+#include "core/sbuf.h"
 #include "exports.h"
 
 #define HEADER "Written by pureboot-tftp-hook from the database " \
 	"(docs/diskless.md); changes here are overwritten."
-
-void
-text_free(struct text *t)
-{
-	free(t->s);
-	memset(t, 0, sizeof(*t));
-}
-
-static void
-text_add(struct text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *ns;
-	int n;
-
-	if (t->oom)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0,
-		    fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			t->oom = 1;
-			return;
-		}
-		if (t->s != NULL && (size_t)n < t->cap - t->n) {
-			t->n += (size_t)n;
-			return;
-		}
-		if ((ns = realloc(t->s, t->cap * 2 + (size_t)n + 256)) == NULL) {
-			t->oom = 1;
-			return;
-		}
-		t->s = ns;
-		t->cap = t->cap * 2 + (size_t)n + 256;
-	}
-}
 
 /* One client: "*", ADDR or ADDR/PREFIX. */
 static int
@@ -150,48 +108,48 @@ export_check(enum exports_format f, const struct nfs_export *x,
 }
 
 static void
-render_nfsd(struct text *t, const struct nfs_export *x)
+render_nfsd(struct pb_sbuf *t, const struct nfs_export *x)
 {
 	const char *p = x->clients, *q;
 	const char *opts = x->rw ? "rw,no_root_squash,subtree_check,sec=sys" :
 	    "ro,no_root_squash,subtree_check,sec=sys";
 
-	text_add(t, "# %s\n%s", x->what, x->path);
+	pb_sbuf_printf(t, "# %s\n%s", x->what, x->path);
 	for (;;) {
 		q = strchr(p, ',');
-		text_add(t, " %.*s(%s)", (int)(q ? (size_t)(q - p) : strlen(p)),
+		pb_sbuf_printf(t, " %.*s(%s)", (int)(q ? (size_t)(q - p) : strlen(p)),
 		    p, opts);
 		if (q == NULL)
 			break;
 		p = q + 1;
 	}
-	text_add(t, "\n");
+	pb_sbuf_printf(t, "\n");
 }
 
 static void
-render_ganesha(struct text *t, const struct nfs_export *x)
+render_ganesha(struct pb_sbuf *t, const struct nfs_export *x)
 {
 	const char *p = x->clients, *q;
 
-	text_add(t, "\n# %s\nEXPORT {\n\tExport_Id = %d;\n\tPath = \"%s\";\n"
+	pb_sbuf_printf(t, "\n# %s\nEXPORT {\n\tExport_Id = %d;\n\tPath = \"%s\";\n"
 	    "\tPseudo = \"%s\";\n\tAccess_Type = None;\n"
 	    "\tSquash = No_Root_Squash;\n\tSecType = sys;\n"
 	    "\tProtocols = 3, 4;\n\tTransports = TCP;\n\tCLIENT {\n"
 	    "\t\tClients = ", x->what, x->id, x->path, x->path);
 	for (;;) {
 		q = strchr(p, ',');
-		text_add(t, "%s%.*s", p == x->clients ? "" : ", ",
+		pb_sbuf_printf(t, "%s%.*s", p == x->clients ? "" : ", ",
 		    (int)(q ? (size_t)(q - p) : strlen(p)), p);
 		if (q == NULL)
 			break;
 		p = q + 1;
 	}
-	text_add(t, ";\n\t\tAccess_Type = %s;\n\t}\n\tFSAL { Name = VFS; }\n}\n",
+	pb_sbuf_printf(t, ";\n\t\tAccess_Type = %s;\n\t}\n\tFSAL { Name = VFS; }\n}\n",
 	    x->rw ? "RW" : "RO");
 }
 
 int
-exports_render(struct text *out, enum exports_format f,
+exports_render(struct pb_sbuf *out, enum exports_format f,
     const struct nfs_export *x, size_t n, struct pb_err *e)
 {
 	size_t i, j;
@@ -208,9 +166,9 @@ exports_render(struct text *out, enum exports_format f,
 				    x[i].what);
 	}
 	if (f == EXPORTS_NFSD)
-		text_add(out, "# /etc/exports (kernel nfsd): %s\n", HEADER);
+		pb_sbuf_printf(out, "# /etc/exports (kernel nfsd): %s\n", HEADER);
 	else
-		text_add(out, "# nfs-ganesha EXPORT blocks, for %%include: %s\n",
+		pb_sbuf_printf(out, "# nfs-ganesha EXPORT blocks, for %%include: %s\n",
 		    HEADER);
 	for (i = 0; i < n; i++) {
 		if (f == EXPORTS_NFSD)
@@ -219,7 +177,8 @@ exports_render(struct text *out, enum exports_format f,
 			render_ganesha(out, &x[i]);
 	}
 	if (out->oom) {
-		text_free(out);
+		free(out->s);
+		out->s = NULL;
 		return pb_fail(e, "nfs exports: out of memory");
 	}
 	return 0;

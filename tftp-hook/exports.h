@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/sbuf.h"
 
 enum exports_format { EXPORTS_NFSD, EXPORTS_GANESHA };
 
@@ -19,14 +20,6 @@ struct nfs_export {
 	char what[48];		/* its comment line: "node d83add36" */
 };
 
-/* A growing text; s is malloc'd (free it), "" never NULL after a
- * successful render. */
-struct text {
-	char *s;
-	size_t n, cap;
-	int oom;
-};
-
 /* The client spec: "*", or a comma-separated list of IPv4/IPv6
  * addresses with an optional /prefix: "10.0.0.0/8,192.168.1.51". */
 int nfs_clients_check(const char *spec, struct pb_err *e);
@@ -35,9 +28,8 @@ int exports_format_parse(enum exports_format *f, const char *s,
     struct pb_err *e);
 /* The file: a header, then x[0..n) in that order.  Every value is
  * checked again here: a bad one fails the whole render (the file on
- * disk stays as it was). */
-int exports_render(struct text *out, enum exports_format f,
+ * disk stays as it was).  out->s is malloc'd: free it. */
+int exports_render(struct pb_sbuf *out, enum exports_format f,
     const struct nfs_export *x, size_t n, struct pb_err *e);
-void text_free(struct text *t);
 
 #endif

@@ -15,70 +15,24 @@
 #include <unistd.h>
 
 #include "core/chars.h"
+#include "db.h"
 #include "exports.h"
 #include "hookctx.h"
 #include "log.h"
 #include "nfs.h"
 #include "nfsplan.h"
 #include "tmpname.h"
+#include "wfile.h"
 
-/* Columns in the order of struct nfs_row. */
-#define NFS_SQL \
-	"SELECT n.id::text, n.serial, n.hostname, n.state::text, " \
-	"host(n.known_addr), n.mac::text, w.definition->>'install_method', " \
-	"w.definition::text, pureboot.node_nfs_epoch(n.id)::text " \
-	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
-	"ON w.id = n.workflow_id "
 #define BASES_MAX 256
 #define EXPORTS_FILE_MAX (64u << 20)
-
-static const char *
-col(PGresult *r, int i, int c)
-{
-	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
-}
-
-static void
-nfs_row_get(PGresult *r, int i, struct nfs_row *row)
-{
-	row->id = col(r, i, 0);
-	row->serial = col(r, i, 1);
-	row->hostname = col(r, i, 2);
-	row->state = col(r, i, 3);
-	row->addr = col(r, i, 4);
-	row->mac = col(r, i, 5);
-	row->install_method = col(r, i, 6);
-	row->definition = col(r, i, 7);
-	row->epoch = col(r, i, 8);
-}
-
-/* Every node of an NFS workflow, or one node by id (any workflow). */
-static PGresult *
-nfs_query(PGconn *db, const char *id, struct pb_err *e)
-{
-	const char *vals[1] = { id };
-	PGresult *r;
-
-	if (id == NULL)
-		r = PQexec(db, NFS_SQL "WHERE w.definition->>'install_method' "
-		    "= 'nfs' ORDER BY n.serial");
-	else
-		r = PQexecParams(db, NFS_SQL "WHERE n.id = $1::uuid", 1, NULL,
-		    vals, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		pb_fail(e, "database: nfs nodes: %s", PQerrorMessage(db));
-		PQclear(r);
-		return NULL;
-	}
-	return r;
-}
 
 static void
 plan_row(struct hookctx *h, PGresult *r, int i, struct nfs_plan *p)
 {
 	struct nfs_row row;
 
-	nfs_row_get(r, i, &row);
+	db_nfs_row(r, i, &row);
 	nfs_plan_node(h->nfs.root, h->env.server, &row, p);
 }
 
@@ -135,7 +89,7 @@ static int
 export_ids(struct hookctx *h, struct nfs_export *x, size_t n, struct pb_err *e)
 {
 	struct nfs_export **by = NULL;
-	struct text arr = { 0 };
+	struct pb_sbuf arr = { 0 };
 	const char *vals[1];
 	PGresult *r = NULL;
 	size_t i, j = 0;
@@ -150,14 +104,14 @@ export_ids(struct hookctx *h, struct nfs_export *x, size_t n, struct pb_err *e)
 	}
 	/* Paths are of [A-Za-z0-9._/-] (checked as they were made): no
 	 * quoting needed in the array literal. */
-	arr.s[arr.n++] = '{';
+	arr.s[arr.len++] = '{';
 	for (i = 0; i < n; i++) {
 		by[i] = &x[i];
-		arr.n += (size_t)sprintf(arr.s + arr.n, "%s\"%s\"", i ? "," : "",
+		arr.len += (size_t)sprintf(arr.s + arr.len, "%s\"%s\"", i ? "," : "",
 		    x[i].path);
 	}
-	arr.s[arr.n++] = '}';
-	arr.s[arr.n] = '\0';
+	arr.s[arr.len++] = '}';
+	arr.s[arr.len] = '\0';
 	qsort(by, n, sizeof(*by), cmp_export_path);
 	vals[0] = arr.s;
 	r = PQexecParams(h->db, "SELECT o_path, o_export_id FROM "
@@ -236,7 +190,7 @@ out:
 
 /* 1 when path holds exactly t, else 0. */
 static int
-file_holds(const char *path, const struct text *t)
+file_holds(const char *path, const struct pb_sbuf *t)
 {
 	struct stat st;
 	char *buf;
@@ -246,10 +200,10 @@ file_holds(const char *path, const struct text *t)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == t->n && t->n < EXPORTS_FILE_MAX &&
-	    (buf = malloc(t->n + 1)) != NULL) {
-		n = read(fd, buf, t->n + 1);
-		same = n == (ssize_t)t->n && memcmp(buf, t->s, t->n) == 0;
+	    (size_t)st.st_size == t->len && t->len < EXPORTS_FILE_MAX &&
+	    (buf = malloc(t->len + 1)) != NULL) {
+		n = read(fd, buf, t->len + 1);
+		same = n == (ssize_t)t->len && memcmp(buf, t->s, t->len) == 0;
 		free(buf);
 	}
 	close(fd);
@@ -259,14 +213,12 @@ file_holds(const char *path, const struct text *t)
 /* The exports file as t says: a temporary in its directory, fsync,
  * rename over; 1 written, 0 already so. */
 static int
-exports_write(const char *path, const struct text *t, int sync,
+exports_write(const char *path, const struct pb_sbuf *t, int sync,
     struct pb_err *e)
 {
 	char tmp[4200], dir[4096], name[64];
 	const char *slash = strrchr(path, '/');
-	size_t off = 0;
-	ssize_t n;
-	int fd, dfd, rc = -1;
+	int dfd, rc = -1;
 
 	if (file_holds(path, t))
 		return 0;
@@ -278,23 +230,8 @@ exports_write(const char *path, const struct text *t, int sync,
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	tree_tmpname(name, sizeof(name), "pureboot-exports", "tmp");
 	snprintf(tmp, sizeof(tmp), "%s/%s", dir, name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
-	if (fd == -1)
-		return pb_fail(e, "nfs exports: create \"%s\": %s", tmp,
-		    strerror(errno));
-	while (off < t->n) {
-		if ((n = write(fd, t->s + off, t->n - off)) <= 0) {
-			pb_fail(e, "nfs exports: write \"%s\": %s", tmp,
-			    strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fchmod(fd, 0644) == -1 || (sync && fsync(fd) == -1)) {
-		pb_fail(e, "nfs exports: write \"%s\": %s", tmp, strerror(errno));
-		goto out;
-	}
+	if (wfile_create_at(AT_FDCWD, tmp, t->s, t->len, 0644, sync, e) == -1)
+		return -1;
 	if (rename(tmp, path) == -1) {
 		pb_fail(e, "nfs exports: rename \"%s\" to \"%s\": %s", tmp, path,
 		    strerror(errno));
@@ -307,7 +244,6 @@ exports_write(const char *path, const struct text *t, int sync,
 	}
 	rc = 1;
 out:
-	close(fd);
 	if (tmp[0] != '\0')
 		unlink(tmp);
 	return rc;
@@ -343,7 +279,7 @@ static int
 exports_update(struct hookctx *h, int verbose)
 {
 	struct nfs_export *x = NULL;
-	struct text t = { 0 };
+	struct pb_sbuf t = { 0 };
 	PGresult *res = NULL;
 	struct pb_err e;
 	size_t n = 0;
@@ -351,7 +287,7 @@ exports_update(struct hookctx *h, int verbose)
 
 	if (h->nfs.exports == NULL)
 		return 0;
-	if ((res = nfs_query(h->db, NULL, &e)) == NULL ||
+	if ((res = db_nfs_nodes(h->db, NULL, &e)) == NULL ||
 	    (x = exports_build(h, res, verbose, &n, &e)) == NULL ||
 	    (h->nfs.format == EXPORTS_GANESHA && export_ids(h, x, n, &e) == -1) ||
 	    exports_render(&t, h->nfs.format, x, n, &e) == -1 ||
@@ -368,7 +304,7 @@ exports_update(struct hookctx *h, int verbose)
 		}
 	}
 out:
-	text_free(&t);
+	free(t.s);
 	free(x);
 	PQclear(res);
 	return errors;
@@ -412,7 +348,7 @@ nfs_reconcile(struct hookctx *h)
 	int i, rc, errors = 0;
 
 	h->nfs.nd.made = h->nfs.nd.updated = h->nfs.nd.removed = 0;
-	if ((res = nfs_query(h->db, NULL, &e)) == NULL ||
+	if ((res = db_nfs_nodes(h->db, NULL, &e)) == NULL ||
 	    (p = calloc((size_t)PQntuples(res) + 1, sizeof(*p))) == NULL) {
 		hook_log("%s", res == NULL ? e.msg : "nfs: out of memory");
 		errors++;
@@ -462,7 +398,7 @@ nfs_render_one(struct hookctx *h, const char *id, const char *old_serial)
 	int errors = 0, had;
 
 	if ((p = malloc(sizeof(*p))) == NULL ||
-	    (res = nfs_query(h->db, id, &e)) == NULL) {
+	    (res = db_nfs_nodes(h->db, id, &e)) == NULL) {
 		hook_log("%s", p == NULL ? "nfs: out of memory" : e.msg);
 		errors++;
 		goto out;

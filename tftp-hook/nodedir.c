@@ -27,6 +27,7 @@
 #include "rmtree.h"
 #include "sshkey.h"
 #include "tmpname.h"
+#include "wfile.h"
 
 /* A node may write anything under its directory: removal goes this
  * deep, then gives up (the directory is out of sight by then). */
@@ -101,37 +102,11 @@ nodedir_close(struct nodedir *nd)
 	nd->nodesfd = nd->rootfd = -1;
 }
 
-/* Create dfd/name with exactly data and mode (O_EXCL: a name the node
- * planted fails rather than being followed). */
 static int
 write_new(int dfd, const char *name, const char *data, size_t len, int mode,
     int sync, struct pb_err *e)
 {
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc = -1;
-
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd == -1)
-		return pb_fail(e, "create \"%s\": %s", name, strerror(errno));
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) <= 0) {
-			pb_fail(e, "write \"%s\": %s", name, strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (fchmod(fd, (mode_t)mode) == -1 || (sync && fsync(fd) == -1)) {
-		pb_fail(e, "write \"%s\": %s", name, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	close(fd);
-	if (rc == -1)
-		unlinkat(dfd, name, 0);
-	return rc;
+	return wfile_create_at(dfd, name, data, len, (mode_t)mode, sync, e);
 }
 
 /* Read dfd/name, a regular file of at most FILE_MAX bytes, into buf

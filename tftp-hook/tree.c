@@ -26,6 +26,7 @@
 #include "manifest.h"
 #include "rmtree.h"
 #include "tmpname.h"
+#include "wfile.h"
 
 /* Is this one of our temporaries, left by a crash? */
 static int
@@ -198,30 +199,7 @@ static int
 write_file(int dfd, const char *name, const char *data, size_t len, int sync,
     struct pb_err *e)
 {
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc = -1;
-
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0644);
-	if (fd == -1)
-		return pb_fail(e, "create \"%s\": %s", name, strerror(errno));
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) <= 0) {
-			pb_fail(e, "write \"%s\": %s", name, strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	/* umask must not decide what a TFTP server may read. */
-	if (fchmod(fd, 0644) == -1 || (sync && fsync(fd) == -1)) {
-		pb_fail(e, "write \"%s\": %s", name, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	close(fd);
-	return rc;
+	return wfile_create_at(dfd, name, data, len, 0644, sync, e);
 }
 
 int
