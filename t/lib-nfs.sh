@@ -12,14 +12,26 @@
 # commands that enter that namespace (nfs_guestfwd).
 #
 #   nfs_export ID PATH PSEUDO ro|rw   one export (before nfs_start)
+#   NFS_EXPORTS                       the file of EXPORT blocks ganesha
+#                                     includes: pureboot-tftp-hook may
+#                                     write it instead (--nfs-exports)
+#   nfs_reload_cmd                    the command that makes ganesha
+#                                     read it again (SIGHUP)
 #   nfs_start                         server up and answering, or bail out
 #   nfs_ls NFS-URL-PATH VERSION       nfs-ls (libnfs, no kernel client)
 #   nfs_guestfwd                      the guestfwd= words for qemu_start
 #   nfs_stop                          (at exit)
 
 NFS_DIR=$TRASH/nfs-server
+NFS_EXPORTS=$NFS_DIR/exports.conf
 mkdir -p "$NFS_DIR"
-: >"$NFS_DIR/exports.conf"
+: >"$NFS_EXPORTS"
+
+# ganesha 4.3 re-reads its configuration on SIGHUP: exports added and
+# removed, the others (and their clients' state) kept (t/0611).
+nfs_reload_cmd() {
+	printf 'kill -HUP "$(cat %s/ganesha.pid)"\n' "$NFS_DIR"
+}
 
 nfs_export() {
 	case $4 in ro) a=RO ;; rw) a=RW ;; *) echo "nfs_export: access \"$4\" is not ro or rw" >&2; return 1 ;; esac
