@@ -169,8 +169,9 @@ nfs_guestfwd() {
 
 # nfs_tiny_base DIR: a root file system in DIR to serve as the base:
 # arm64 busybox-static (from the deploy build's .deb cache) and an
-# /sbin/init that reports on the console what it finds, leaves a mark
-# under /var, and powers off.
+# /sbin/init that reports on the console what it finds (its identity:
+# /etc/hostname and /etc/machine-id), leaves a mark under /var, and
+# powers off.
 nfs_tiny_base() {
 	d=$1
 	deb=$(find "${PB_DEB_CACHE:-/var/cache/pureboot/debs}" -maxdepth 1 -name 'busybox-static_*_arm64.deb' | sort -V | tail -n 1)
@@ -192,6 +193,7 @@ nfs_tiny_base() {
 	say() { echo "pbbase: $*"; }
 	boot=$(sed -n 's/.*pbtest\.boot=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 	say "up, boot $boot, pid $$, root $(awk '$2 == "/" { t = $3 } END { print t }' /proc/mounts)"
+	say "identity $(cat /etc/hostname) $(cat /etc/machine-id 2>/dev/null || echo none)"
 	if [ -f /var/pbtest/mark ]; then say "mark found: $(cat /var/pbtest/mark)"; else say "no mark"; fi
 	mkdir -p /var/pbtest /root/pbtest
 	echo "$boot" >/var/pbtest/mark
