@@ -17,6 +17,11 @@
 #                                     write it instead (--nfs-exports)
 #   nfs_reload_cmd                    the command that makes ganesha
 #                                     read it again (SIGHUP)
+#   NFS_SRV_ROOT=DIR                  (before nfs_start) DIR is
+#                                     /srv/nfsroot in the server's mount
+#                                     namespace, the path of the shipped
+#                                     example workflow (workflows/)
+#   nfs_in_srv CMD...                 CMD where DIR is /srv/nfsroot too
 #   nfs_start                         server up and answering, or bail out
 #   nfs_ls NFS-URL-PATH VERSION       nfs-ls (libnfs, no kernel client)
 #   nfs_guestfwd                      the guestfwd= words for qemu_start
@@ -87,6 +92,11 @@ nfs_server_sh() {
 	mount -t tmpfs -o mode=0755 tmpfs /run
 	mkdir -p /var/lib/nfs
 	mount -t tmpfs tmpfs /var/lib/nfs
+	if [ -n "$2" ]; then
+		mount -t tmpfs -o mode=0755 tmpfs /srv
+		mkdir /srv/nfsroot
+		mount --bind "$2" /srv/nfsroot
+	fi
 	rpcbind -f -w >"$d/rpcbind.log" 2>&1 &
 	echo $! >"$d/rpcbind.pid"
 	i=0
@@ -140,10 +150,16 @@ nfs_start() {
 	nfs_conf >"$NFS_DIR/ganesha.conf"
 	nfs_server_sh >"$NFS_DIR/server.sh"
 	test_atexit nfs_stop
-	unshare --net --mount --propagation private sh "$NFS_DIR/server.sh" "$NFS_DIR" \
+	unshare --net --mount --propagation private sh "$NFS_DIR/server.sh" "$NFS_DIR" "${NFS_SRV_ROOT:-}" \
 		>"$NFS_DIR/server.out" 2>&1 &
 	echo $! >"$NFS_DIR/ns.pid"
 	nfs_wait_ready || { cat "$NFS_DIR/server.out"; echo "Bail out! the NFS server did not start"; exit 1; }
+}
+
+nfs_in_srv() {
+	# shellcheck disable=SC2016 # for the inner sh
+	unshare --mount --propagation private sh -c 'mount -t tmpfs -o mode=0755 tmpfs /srv &&
+		mkdir /srv/nfsroot && mount --bind "$0" /srv/nfsroot && exec "$@"' "$NFS_SRV_ROOT" "$@"
 }
 
 nfs_stop() {
