@@ -214,6 +214,27 @@ test_expect_success 'a directory the hook did not make is left alone, and said s
 	test_cmp expect "$nfs/nodes/e1000003/keep" && rm -r "$nfs/nodes/e1000003"
 '
 
+test_expect_success 'bad data in the database never becomes a path or an export line' '
+	db_psql -c "ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_serial_check;
+		ALTER TABLE pureboot.nodes DROP CONSTRAINT nodes_hostname_check" &&
+	node_add "../x1" dc:a6:32:10:00:07 pi4 installed nfs-a >/dev/null &&
+	node_add e1000008 dc:a6:32:10:00:08 pi4 installed nfs-a >/dev/null &&
+	db_psql -c "UPDATE pureboot.nodes SET hostname = \$\$a b\$\$, known_addr = \$\$10.0.2.18\$\$ WHERE serial = \$\$e1000008\$\$" &&
+	! nfs_sync 2>log &&
+	grep -q "nfs: node .*: serial \"../x1\" is not 8 lower-case hex digits: skipped" log &&
+	grep -q "nfs: node .*: hostname \"a b\" is not a lower-case RFC 1123 label: skipped" log &&
+	! test -e "$nfs/x1" && ! test -e "$nfs/nodes/e1000008" &&
+	! grep -q "/x1\|e1000008\|a b" "$ex" &&
+	db_psql -c "DELETE FROM pureboot.nodes WHERE serial IN (\$\$../x1\$\$, \$\$e1000008\$\$)"
+'
+
+test_expect_success 'a deleted node: its directory goes' '
+	node_add e1000009 dc:a6:32:10:00:09 pi4 installed nfs-a >/dev/null &&
+	nfs_sync && test -d "$nfs/nodes/e1000009" &&
+	db_psql -c "DELETE FROM pureboot.nodes WHERE serial = \$\$e1000009\$\$" &&
+	nfs_sync && ! test -e "$nfs/nodes/e1000009"
+'
+
 test_expect_success 'watch: deprovisioning removes the data, then the hook retires the node' '
 	ident_sum e1000002 >before &&
 	"$HOOK" -n -d "$PUREBOOT_DB" -r "$root" --nfs-root "$nfs" --nfs-exports "$ex" \
