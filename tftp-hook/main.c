@@ -66,6 +66,10 @@ nfs_opts_check(struct nfscfg *n)
 	}
 	if (pb_check_abspath("--nfs-root", n->root, &e) == -1)
 		pb_die(2, "%s", e.msg);
+	/* <root>/base/<128-byte name> must fit an export's 255 bytes. */
+	if (strlen(n->root) > 120)
+		pb_die(2, "--nfs-root \"%.40s...\" is longer than 120 characters",
+		    n->root);
 	if (strcmp(n->root, "/") == 0)
 		pb_die(2, "--nfs-root \"/\": the NFS root must be a directory of "
 		    "its own");

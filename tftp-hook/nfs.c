@@ -157,11 +157,18 @@ exports_build(struct hookctx *h, PGresult *res, int verbose, size_t *n,
 		goto out;
 	}
 	nb = list_bases(h, bases, BASES_MAX);
-	for (i = 0; i < nb; i++, k++) {
-		snprintf(x[k].path, sizeof(x[k].path), "%s/base/%s", h->nfs.root,
-		    bases[i]);
+	for (i = 0; i < nb; i++) {
+		/* A path cut short would export another directory. */
+		if ((size_t)snprintf(x[k].path, sizeof(x[k].path), "%s/base/%s",
+		    h->nfs.root, bases[i]) >= sizeof(x[k].path)) {
+			hook_log("nfs: base \"%.40s\": its path is longer than %zu "
+			    "characters: not exported", bases[i],
+			    sizeof(x[k].path) - 1);
+			continue;
+		}
 		snprintf(x[k].clients, sizeof(x[k].clients), "%s", h->nfs.clients);
 		snprintf(x[k].what, sizeof(x[k].what), "base %.40s", bases[i]);
+		k++;
 	}
 	strset_free(&h->nfs.exported);
 	for (r = 0; r < PQntuples(res); r++) {
@@ -174,8 +181,9 @@ exports_build(struct hookctx *h, PGresult *res, int verbose, size_t *n,
 				    "export for nodes/%s", p->ni.id, p->ni.serial);
 			continue;
 		}
-		snprintf(x[k].path, sizeof(x[k].path), "%s/nodes/%s",
-		    h->nfs.root, p->ni.serial);
+		if ((size_t)snprintf(x[k].path, sizeof(x[k].path), "%s/nodes/%s",
+		    h->nfs.root, p->ni.serial) >= sizeof(x[k].path))
+			continue;	/* not with a root --nfs-root accepts */
 		snprintf(x[k].clients, sizeof(x[k].clients), "%s", p->addr);
 		snprintf(x[k].what, sizeof(x[k].what), "node %s", p->ni.serial);
 		x[k++].rw = 1;
