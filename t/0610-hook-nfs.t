@@ -252,13 +252,16 @@ test_expect_success 'watch: deprovisioning removes the data, then the hook retir
 	echo "deprovisioning|retired|tftp-hook" >expect && test_cmp expect actual
 '
 
-test_expect_success 'watch: a node entering the path gets its directory at once' '
-	"$HOOK" -n -d "$PUREBOOT_DB" -r "$root" --nfs-root "$nfs" watch 2>watch2.log &
+test_expect_success 'watch: a node entering the path gets its directory at once, its export when it has an address' '
+	"$HOOK" -n -d "$PUREBOOT_DB" -r "$root" --nfs-root "$nfs" --nfs-exports "$ex" watch 2>watch2.log &
 	echo $! >watch2.pid &&
 	test_when_finished "kill \$(cat watch2.pid)" &&
 	wait_for "the watch to reconcile" 30 grep -q "nfs: .* nodes" watch2.log &&
 	move e1000004 pending &&
-	wait_for "nodes/e1000004" 30 test -s "$nfs/nodes/e1000004/etc/machine-id"
+	wait_for "nodes/e1000004" 30 test -s "$nfs/nodes/e1000004/etc/machine-id" &&
+	! grep -q e1000004 "$ex" &&
+	addr e1000004 10.0.2.14 &&
+	wait_for "the export of nodes/e1000004" 30 grep -qx "$nfs/nodes/e1000004 10.0.2.14(rw,no_root_squash,subtree_check,sec=sys)" "$ex"
 '
 
 test_done
