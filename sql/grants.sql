@@ -33,6 +33,11 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('settings_json',             'pureboot_api',  false),
 	-- the settings CHECK constraint runs it as the API (PATCH /settings)
 	('server_url_ok',             'pureboot_api',  false),
+	-- the hook's watch/sync (tftp-hook/nfs*.c): the stable ganesha
+	-- Export_Ids, a node's NFS epoch, deprovisioning -> retired
+	('hook_nfs_export_ids',       'pureboot_hook', true),
+	('node_nfs_epoch',            'pureboot_hook', true),
+	('hook_deprovisioned',        'pureboot_hook', true),
 	-- the hook's dhcp-script (tftp-hook/dhcp.c)
 	('hook_dhcp_event',           'pureboot_dhcp', true),
 	('hook_tftp_event',           'pureboot_dhcp', true),

@@ -35,15 +35,17 @@ test_expect_success 'the examples are added, each from its file' '
 	echo 0 >expect && test_cmp expect rc &&
 	cat >expect <<-EOF &&
 	added custom-image (wf/custom-image.yaml)
+	added pi-diskless (wf/pi-diskless.yaml)
 	added pi-k3s-worker (wf/pi-k3s-worker.yaml)
 	added pi-raspios-lite (wf/pi-raspios-lite.yaml)
 	added pi-ubuntu-server (wf/pi-ubuntu-server.yaml)
-	sync: 4 workflows from wf: 4 added, 0 updated, 0 unchanged, 0 removed
+	sync: 5 workflows from wf: 5 added, 0 updated, 0 unchanged, 0 removed
 	EOF
 	test_cmp expect out && test_cmp /dev/null err &&
 	db_psql -c "SELECT id, arch, name FROM pureboot.workflows ORDER BY id" >actual &&
 	cat >expect <<-\EOF &&
 	custom-image|aarch64|Custom disk image
+	pi-diskless|aarch64|Diskless node (NFS root, persistent)
 	pi-k3s-worker|aarch64|K3s worker (diskless, NFS root)
 	pi-raspios-lite|aarch64|Raspberry Pi OS Lite (64-bit)
 	pi-ubuntu-server|aarch64|Ubuntu 24.04 LTS Server (preinstalled, arm64)
@@ -58,8 +60,9 @@ test_expect_success 'the stored definition is the JSON form of the file' '
 	{"id": "pi-k3s-worker", "name": "K3s worker (diskless, NFS root)",
 	 "arch": "aarch64", "install_method": "nfs",
 	 "variables": {"k3s_server": "https://k3s-server:6443"},
-	 "nfs_server": "192.168.1.10", "nfs_base_path": "/nfsroot",
+	 "nfs_server": "192.168.1.10", "nfs_base_path": "/srv/nfsroot/base",
 	 "nfs_image": "ubuntu-24.04-arm64-base", "nfs_options": "vers=3,tcp",
+	 "nfs_mode": "persistent",
 	 "post_install": [{"script": "${server}/scripts/install-k3s-agent.sh",
 	   "args": "--server ${k3s_server} --node-name ${hostname}"}]}
 	EOF
@@ -67,7 +70,7 @@ test_expect_success 'the stored definition is the JSON form of the file' '
 	db_psql -c "SELECT (definition->>\$\$install_method\$\$) || \$\$ \$\$ ||
 		coalesce(definition->>\$\$nfs_server\$\$, \$\$\$\$)
 		FROM pureboot.workflows ORDER BY id" >actual &&
-	printf "%s\n" "image " "nfs 192.168.1.10" "image " "image " >expect &&
+	printf "%s\n" "image " "nfs 10.0.2.102" "nfs 192.168.1.10" "image " "image " >expect &&
 	test_cmp expect actual
 '
 
@@ -75,7 +78,7 @@ test_expect_success 'a second sync changes nothing, not even updated_at' '
 	dump >before &&
 	sync_rc wf && echo 0 >expect && test_cmp expect rc &&
 	tail -n 1 out >last &&
-	echo "sync: 4 workflows from wf: 0 added, 0 updated, 4 unchanged, 0 removed" >expect &&
+	echo "sync: 5 workflows from wf: 0 added, 0 updated, 5 unchanged, 0 removed" >expect &&
 	test_cmp expect last && dump >after && test_cmp before after
 '
 
@@ -83,7 +86,7 @@ test_expect_success 'an edited file updates its workflow only' '
 	sed -i "s/^name: Custom disk image\$/name: My own image/" wf/custom-image.yaml &&
 	sync_rc wf && echo 0 >expect && test_cmp expect rc &&
 	grep -x "updated custom-image (wf/custom-image.yaml)" out &&
-	grep -x "sync: 4 workflows from wf: 0 added, 1 updated, 3 unchanged, 0 removed" out &&
+	grep -x "sync: 5 workflows from wf: 0 added, 1 updated, 4 unchanged, 0 removed" out &&
 	db_psql -c "SELECT name, definition->>\$\$name\$\$ FROM pureboot.workflows
 		WHERE id = \$\$custom-image\$\$" >actual &&
 	echo "My own image|My own image" >expect && test_cmp expect actual
@@ -134,9 +137,9 @@ test_expect_success 'a workflow without a file stays, unless -p prunes it' '
 	sync_rc wf &&
 	mkdir wf2 && cp wf/pi-k3s-worker.yaml wf/custom-image.yaml wf2/ &&
 	sync_rc wf2 && echo 0 >expect && test_cmp expect rc &&
-	db_count workflows >n && echo 4 >expect && test_cmp expect n &&
+	db_count workflows >n && echo 5 >expect && test_cmp expect n &&
 	sync_rc -p wf2 && echo 0 >expect && test_cmp expect rc &&
-	printf "%s\n" "removed pi-raspios-lite" "removed pi-ubuntu-server" >expect &&
+	printf "%s\n" "removed pi-diskless" "removed pi-raspios-lite" "removed pi-ubuntu-server" >expect &&
 	grep "^removed" out >actual && test_cmp expect actual &&
 	db_psql -c "SELECT id FROM pureboot.workflows ORDER BY id" >actual &&
 	printf "%s\n" custom-image pi-k3s-worker >expect && test_cmp expect actual

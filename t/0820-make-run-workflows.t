@@ -8,11 +8,11 @@ wf_ids() {
 	run_psql -c "SELECT id FROM pureboot.workflows ORDER BY id"
 }
 
-test_expect_success 'after make run, pureboot.workflows holds the four examples' '
+test_expect_success 'after make run, pureboot.workflows holds the five examples' '
 	run_start &&
-	grep -q "^sync: 4 workflows from .*/workflows: 4 added" run.out &&
+	grep -q "^sync: 5 workflows from .*/workflows: 5 added" run.out &&
 	wf_ids >actual &&
-	printf "%s\n" custom-image pi-k3s-worker pi-raspios-lite pi-ubuntu-server >expect &&
+	printf "%s\n" custom-image pi-diskless pi-k3s-worker pi-raspios-lite pi-ubuntu-server >expect &&
 	test_cmp expect actual
 '
 
@@ -25,7 +25,7 @@ test_expect_success 'GET /api/v1/workflows lists them, with the printed token' '
 
 test_expect_success 'a second start finds them unchanged' '
 	run_stop && run_start &&
-	grep -q "^sync: 4 workflows from .*/workflows: 0 added, 0 updated, 4 unchanged" run.out &&
+	grep -q "^sync: 5 workflows from .*/workflows: 0 added, 0 updated, 5 unchanged" run.out &&
 	wf_ids >actual && test_cmp expect actual &&
 	run_stop
 '

@@ -12,14 +12,31 @@
 # commands that enter that namespace (nfs_guestfwd).
 #
 #   nfs_export ID PATH PSEUDO ro|rw   one export (before nfs_start)
+#   NFS_EXPORTS                       the file of EXPORT blocks ganesha
+#                                     includes: pureboot-tftp-hook may
+#                                     write it instead (--nfs-exports)
+#   nfs_reload_cmd                    the command that makes ganesha
+#                                     read it again (SIGHUP)
+#   NFS_SRV_ROOT=DIR                  (before nfs_start) DIR is
+#                                     /srv/nfsroot in the server's mount
+#                                     namespace, the path of the shipped
+#                                     example workflow (workflows/)
+#   nfs_in_srv CMD...                 CMD where DIR is /srv/nfsroot too
 #   nfs_start                         server up and answering, or bail out
 #   nfs_ls NFS-URL-PATH VERSION       nfs-ls (libnfs, no kernel client)
 #   nfs_guestfwd                      the guestfwd= words for qemu_start
 #   nfs_stop                          (at exit)
 
 NFS_DIR=$TRASH/nfs-server
+NFS_EXPORTS=$NFS_DIR/exports.conf
 mkdir -p "$NFS_DIR"
-: >"$NFS_DIR/exports.conf"
+: >"$NFS_EXPORTS"
+
+# ganesha 4.3 re-reads its configuration on SIGHUP: exports added and
+# removed, the others (and their clients' state) kept (t/0611).
+nfs_reload_cmd() {
+	printf 'kill -HUP "$(cat %s/ganesha.pid)"\n' "$NFS_DIR"
+}
 
 nfs_export() {
 	case $4 in ro) a=RO ;; rw) a=RW ;; *) echo "nfs_export: access \"$4\" is not ro or rw" >&2; return 1 ;; esac
@@ -75,6 +92,11 @@ nfs_server_sh() {
 	mount -t tmpfs -o mode=0755 tmpfs /run
 	mkdir -p /var/lib/nfs
 	mount -t tmpfs tmpfs /var/lib/nfs
+	if [ -n "$2" ]; then
+		mount -t tmpfs -o mode=0755 tmpfs /srv
+		mkdir /srv/nfsroot
+		mount --bind "$2" /srv/nfsroot
+	fi
 	rpcbind -f -w >"$d/rpcbind.log" 2>&1 &
 	echo $! >"$d/rpcbind.pid"
 	i=0
@@ -128,10 +150,16 @@ nfs_start() {
 	nfs_conf >"$NFS_DIR/ganesha.conf"
 	nfs_server_sh >"$NFS_DIR/server.sh"
 	test_atexit nfs_stop
-	unshare --net --mount --propagation private sh "$NFS_DIR/server.sh" "$NFS_DIR" \
+	unshare --net --mount --propagation private sh "$NFS_DIR/server.sh" "$NFS_DIR" "${NFS_SRV_ROOT:-}" \
 		>"$NFS_DIR/server.out" 2>&1 &
 	echo $! >"$NFS_DIR/ns.pid"
 	nfs_wait_ready || { cat "$NFS_DIR/server.out"; echo "Bail out! the NFS server did not start"; exit 1; }
+}
+
+nfs_in_srv() {
+	# shellcheck disable=SC2016 # for the inner sh
+	unshare --mount --propagation private sh -c 'mount -t tmpfs -o mode=0755 tmpfs /srv &&
+		mkdir /srv/nfsroot && mount --bind "$0" /srv/nfsroot && exec "$@"' "$NFS_SRV_ROOT" "$@"
 }
 
 nfs_stop() {
@@ -157,8 +185,9 @@ nfs_guestfwd() {
 
 # nfs_tiny_base DIR: a root file system in DIR to serve as the base:
 # arm64 busybox-static (from the deploy build's .deb cache) and an
-# /sbin/init that reports on the console what it finds, leaves a mark
-# under /var, and powers off.
+# /sbin/init that reports on the console what it finds (its identity:
+# /etc/hostname and /etc/machine-id), leaves a mark under /var, and
+# powers off.
 nfs_tiny_base() {
 	d=$1
 	deb=$(find "${PB_DEB_CACHE:-/var/cache/pureboot/debs}" -maxdepth 1 -name 'busybox-static_*_arm64.deb' | sort -V | tail -n 1)
@@ -180,6 +209,7 @@ nfs_tiny_base() {
 	say() { echo "pbbase: $*"; }
 	boot=$(sed -n 's/.*pbtest\.boot=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 	say "up, boot $boot, pid $$, root $(awk '$2 == "/" { t = $3 } END { print t }' /proc/mounts)"
+	say "identity $(cat /etc/hostname) $(cat /etc/machine-id 2>/dev/null || echo none)"
 	if [ -f /var/pbtest/mark ]; then say "mark found: $(cat /var/pbtest/mark)"; else say "no mark"; fi
 	mkdir -p /var/pbtest /root/pbtest
 	echo "$boot" >/var/pbtest/mark

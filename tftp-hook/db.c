@@ -81,23 +81,45 @@ out:
 	return rc;
 }
 
-PGresult *
-db_nodes(PGconn *db, const char *id, struct pb_err *e)
+/* The NFS side's columns, in the order of struct nfs_row. */
+#define NFS_SQL \
+	"SELECT n.id::text, n.serial, n.hostname, n.state::text, " \
+	"host(n.known_addr), n.mac::text, w.definition->>'install_method', " \
+	"w.definition::text, pureboot.node_nfs_epoch(n.id)::text " \
+	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
+	"ON w.id = n.workflow_id "
+
+static PGresult *
+query_nodes(PGconn *db, const char *sql_all, const char *sql_one,
+    const char *id, struct pb_err *e)
 {
 	PGresult *r;
 	const char *vals[1] = { id };
 
 	if (id == NULL)
-		r = PQexec(db, NODE_SQL "ORDER BY n.serial");
+		r = PQexec(db, sql_all);
 	else
-		r = PQexecParams(db, NODE_SQL "WHERE n.id = $1::uuid", 1, NULL,
-		    vals, NULL, NULL, 0);
+		r = PQexecParams(db, sql_one, 1, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pb_fail(e, "database: nodes: %s", PQerrorMessage(db));
 		PQclear(r);
 		return NULL;
 	}
 	return r;
+}
+
+PGresult *
+db_nodes(PGconn *db, const char *id, struct pb_err *e)
+{
+	return query_nodes(db, NODE_SQL "ORDER BY n.serial",
+	    NODE_SQL "WHERE n.id = $1::uuid", id, e);
+}
+
+PGresult *
+db_nfs_nodes(PGconn *db, const char *id, struct pb_err *e)
+{
+	return query_nodes(db, NFS_SQL "WHERE w.definition->>'install_method' "
+	    "= 'nfs' ORDER BY n.serial", NFS_SQL "WHERE n.id = $1::uuid", id, e);
 }
 
 static const char *
@@ -118,4 +140,18 @@ db_row(PGresult *r, int i, struct node_row *row)
 	row->boot_mode = col(r, i, 6);
 	row->install_method = col(r, i, 7);
 	row->definition = col(r, i, 8);
+}
+
+void
+db_nfs_row(PGresult *r, int i, struct nfs_row *row)
+{
+	row->id = col(r, i, 0);
+	row->serial = col(r, i, 1);
+	row->hostname = col(r, i, 2);
+	row->state = col(r, i, 3);
+	row->addr = col(r, i, 4);
+	row->mac = col(r, i, 5);
+	row->install_method = col(r, i, 6);
+	row->definition = col(r, i, 7);
+	row->epoch = col(r, i, 8);
 }

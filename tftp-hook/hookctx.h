@@ -7,6 +7,8 @@
 #include <libpq-fe.h>
 
 #include "core/err.h"
+#include "exports.h"
+#include "nodedir.h"
 #include "plan.h"
 #include "strset.h"
 #include "tree.h"
@@ -15,6 +17,17 @@
 struct node_names {
 	char serial[9];
 	char macdir[18];
+};
+
+/* --nfs-*: the diskless nodes' side (nfs.c); root NULL: none. */
+struct nfscfg {
+	const char *root;	/* <nfsroot> */
+	const char *clients;	/* who may mount the bases */
+	const char *exports;	/* the exports file; NULL: none */
+	enum exports_format format;
+	const char *reload;	/* run after the exports changed */
+	struct nodedir nd;
+	struct strset exported;	/* node ids with an export now */
 };
 
 struct hookctx {
@@ -26,6 +39,7 @@ struct hookctx {
 	 * MAC dir (struct node_names, one map per field; reconcile.c) and
 	 * name -> node id. */
 	struct strmap id_serial, id_macdir, owner;
+	struct nfscfg nfs;
 	int batch;		/* nodes per syncfs batch */
 	unsigned long skipped;
 };

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "names.h"
+#include "nfs.h"
 #include "plan.h"
 #include "strset.h"
 #include "tree.h"
@@ -283,6 +284,8 @@ reconcile(struct hookctx *h, struct pb_err *e)
 	hook_log("reconcile: %d nodes, %lu written, %lu unchanged, %lu removed, "
 	    "%lu skipped, %d errors", PQntuples(res), h->tree.written,
 	    h->tree.unchanged, h->tree.removed, h->skipped, errors);
+	if (h->nfs.root != NULL)
+		errors += nfs_reconcile(h);
 	rc = errors == 0 ? 0 : -1;
 	if (rc == -1)
 		pb_fail(e, "reconcile: %d errors (see above)", errors);
@@ -347,6 +350,8 @@ render_one(struct hookctx *h, const char *id, struct pb_err *e)
 		release(h, id, old.serial);
 	if (!strset_has(&want, old.macdir))
 		release(h, id, old.macdir);
+	if (h->nfs.root != NULL && nfs_render_one(h, id, old.serial) != 0)
+		hook_log("node %s: nfs: errors (see above)", id);
 	rc = 0;
 out:
 	PQclear(res);

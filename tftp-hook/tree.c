@@ -24,7 +24,9 @@
 #include "names.h"
 #include "log.h"
 #include "manifest.h"
+#include "rmtree.h"
 #include "tmpname.h"
+#include "wfile.h"
 
 /* Is this one of our temporaries, left by a crash? */
 static int
@@ -49,52 +51,9 @@ is_leftover(const char *n)
 	return hook_name_ok(base);
 }
 
-/* rm -r of one of our own entries (flat directories of files and
- * links; one level more is tolerated). */
-static int
-remove_entry(int dirfd, const char *name, int depth, struct pb_err *e)
-{
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	int fd, rc = 0;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return errno == ENOENT ? 0 :
-		    pb_fail(e, "stat \"%s\": %s", name, strerror(errno));
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT)
-			return pb_fail(e, "unlink \"%s\": %s", name,
-			    strerror(errno));
-		return 0;
-	}
-	if (depth > 2)
-		return pb_fail(e, "remove \"%s\": nested deeper than the hook "
-		    "ever writes", name);
-	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) == -1)
-		return pb_fail(e, "open \"%s\": %s", name, strerror(errno));
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return pb_fail(e, "opendir \"%s\": %s", name, strerror(errno));
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		/* Links and files, as readdir says: no stat needed. */
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
-		    unlinkat(fd, de->d_name, 0) == 0)
-			continue;
-		if (remove_entry(fd, de->d_name, depth + 1, e) == -1) {
-			rc = -1;
-			break;
-		}
-	}
-	closedir(d);
-	if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) == -1 &&
-	    errno != ENOENT)
-		return pb_fail(e, "rmdir \"%s\": %s", name, strerror(errno));
-	return rc;
-}
+/* Our entries are flat directories of files and links; one level more
+ * is tolerated. */
+#define TREE_DEPTH 2
 
 static void
 clean_leftovers(struct tree *t)
@@ -111,7 +70,7 @@ clean_leftovers(struct tree *t)
 		if (!is_leftover(de->d_name))
 			continue;
 		hook_log("removing \"%s\" left by an interrupted run", de->d_name);
-		if (remove_entry(t->rootfd, de->d_name, 0, &e) == -1)
+		if (rm_tree_at(t->rootfd, de->d_name, TREE_DEPTH, &e) == -1)
 			hook_log("%s", e.msg);
 	}
 	closedir(d);
@@ -240,30 +199,7 @@ static int
 write_file(int dfd, const char *name, const char *data, size_t len, int sync,
     struct pb_err *e)
 {
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc = -1;
-
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0644);
-	if (fd == -1)
-		return pb_fail(e, "create \"%s\": %s", name, strerror(errno));
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) <= 0) {
-			pb_fail(e, "write \"%s\": %s", name, strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	/* umask must not decide what a TFTP server may read. */
-	if (fchmod(fd, 0644) == -1 || (sync && fsync(fd) == -1)) {
-		pb_fail(e, "write \"%s\": %s", name, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	close(fd);
-	return rc;
+	return wfile_create_at(dfd, name, data, len, 0644, sync, e);
 }
 
 int
@@ -326,7 +262,7 @@ out:
 	if (rc == -1) {
 		struct pb_err e2;
 
-		remove_entry(t->rootfd, st->tmp, 0, &e2);
+		rm_tree_at(t->rootfd, st->tmp, TREE_DEPTH, &e2);
 	}
 	return rc;
 }
@@ -357,11 +293,11 @@ tree_commit(struct tree *t, struct staged *st, struct pb_err *e)
 	}
 	t->written++;
 	/* st->tmp now holds the old version. */
-	if (remove_entry(t->rootfd, st->tmp, 0, e) == -1)
+	if (rm_tree_at(t->rootfd, st->tmp, TREE_DEPTH, e) == -1)
 		return -1;
 	return 0;
 fail:
-	remove_entry(t->rootfd, st->tmp, 0, &e2);
+	rm_tree_at(t->rootfd, st->tmp, TREE_DEPTH, &e2);
 	return -1;
 }
 
@@ -440,7 +376,7 @@ tree_remove(struct tree *t, const char *name, struct pb_err *e)
 		    RENAME_NOREPLACE) == -1)
 			return pb_fail(e, "rename \"%s\" to \"%s\": %s", name,
 			    old, strerror(errno));
-		if (remove_entry(t->rootfd, old, 0, e) == -1)
+		if (rm_tree_at(t->rootfd, old, TREE_DEPTH, e) == -1)
 			return -1;
 		t->removed++;
 	} else if (errno != ENOENT)

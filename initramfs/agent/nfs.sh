@@ -12,6 +12,14 @@
 #               local/, bind-mounted on the local directories below
 #   stateless   a tmpfs upper: nothing survives a reboot
 #
+# Identity: the node's directory (made by pureboot-tftp-hook) holds
+# etc/hostname, etc/machine-id, etc/fstab and etc/ssh/ssh_host_*_key
+# (and .pub); they are installed into the assembled root before
+# switch_root, in persistent mode into the upper layer on the first
+# boot (upper.ext4 keeps them, and the node may change them), in
+# stateless mode on every boot (the node's directory is mounted
+# read-only for it).
+#
 # Kernel command line:
 #   pureboot.nfs_node_path=/PATH   the node's export, when it is not
 #                                  the sibling nodes/<serial> of the
@@ -116,6 +124,41 @@ pb_nfs_upper_ext4() {
 		  pb_log "nfs: $(cat "$pb_run/nfs.reason")"; return 1; }
 }
 
+# pb_nfs_install SRC DST MODE: one identity file into the new root, as
+# root:root with MODE, replacing what the base has there (a link too).
+pb_nfs_install() {
+	mkdir -p "${2%/*}" &&
+		cat "$1" >"$2.pb-new" && chmod "$3" "$2.pb-new" && mv -f "$2.pb-new" "$2"
+}
+
+# pb_nfs_identity MODE: the node's identity from its directory into
+# $pb_newroot (see the top of this file).
+pb_nfs_identity() {
+	src=$pb_nfs_dir/node/etc mark=$pb_nfs_dir/upper/pureboot-identity
+	if [ ! -s "$src/machine-id" ]; then
+		pb_log "nfs: the node directory has no etc/machine-id: the base's identity is used"
+		return 0
+	fi
+	if [ "$1" = persistent ] && [ -s "$mark" ]; then
+		pb_log "nfs: identity installed on the first boot ($(cat "$mark")): kept"
+		return 0
+	fi
+	for p in "$src/hostname" "$src/machine-id" "$src/fstab" \
+		"$src"/ssh/ssh_host_*_key "$src"/ssh/ssh_host_*_key.pub; do
+		[ -f "$p" ] || continue
+		f=${p#"$src"/}
+		case $f in
+		*_key) m=0600 ;;
+		machine-id) m=0444 ;;
+		*) m=0644 ;;
+		esac
+		pb_nfs_install "$p" "$pb_newroot/etc/$f" "$m" ||
+			{ pb_log "nfs: cannot install etc/$f into the root"; return 1; }
+	done
+	[ "$1" != persistent ] || cat "$src/machine-id" >"$mark"
+	pb_log "nfs: identity installed: $(cat "$pb_newroot/etc/hostname"), machine-id $(cat "$pb_newroot/etc/machine-id")"
+}
+
 # pb_nfs_assemble SERIAL: the root at $pb_newroot; 0 when it is ready.
 pb_nfs_assemble() {
 	serial=$1
@@ -152,6 +195,7 @@ pb_nfs_assemble() {
 			pb_nfs_upper_ext4 || return 1
 		;;
 	stateless)
+		pb_nfs_mount "$server:$node" "$pb_nfs_dir/node" "ro,$opts" "node directory" || return 1
 		mkdir -p "$pb_nfs_dir/upper"
 		mount -t tmpfs -o mode=0755 tmpfs "$pb_nfs_dir/upper" || return 1
 		;;
@@ -172,6 +216,9 @@ pb_nfs_assemble() {
 			return 1
 		fi
 	done
+	pb_nfs_identity "$mode" || return 1
+	# Stateless: the identity was all the node's directory is for.
+	[ "$mode" != stateless ] || umount "$pb_nfs_dir/node" 2>/dev/null || true
 	pb_log "nfs: root assembled: $mode, upper on $(awk -v u="$up" '$2 == u { print $3 }' /proc/mounts)"
 }
 

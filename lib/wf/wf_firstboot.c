@@ -2,58 +2,18 @@
  * (pure).  Every value was validated against a character set that has
  * no quote, backslash or newline, so quoting it in TOML or YAML with
  * double quotes is exact; nothing here escapes, by design. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "core/sbuf.h"
 #include "wf/wf_firstboot.h"
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *ns;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL,
-		    b->s ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = 1;
-			return;
-		}
-		if (b->s != NULL && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = (b->cap + (size_t)n + 1) * 2;
-		if ((ns = realloc(b->s, b->cap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-	}
-}
 
 /* Append {partition, path, mode, content_b64} for text to files. */
 static int
-add_file(json_t *files, const char *path, const struct sbuf *text,
+add_file(json_t *files, const char *path, const struct pb_sbuf *text,
     struct pb_err *e)
 {
 	size_t n = text->len, blen = sodium_base64_ENCODED_LEN(n,
@@ -84,14 +44,14 @@ add_file(json_t *files, const char *path, const struct sbuf *text,
 static int
 raspios(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 {
-	struct sbuf b = { NULL, 0, 0, 0 };
+	struct pb_sbuf b = { NULL, 0, 0, 0 };
 	size_t i;
 	int rc = -1;
 
 	if (fb->user != NULL) {
 		/* "*" matches no password: key login only, and unlike "!"
 		 * it does not read as a locked account to sshd. */
-		sb_printf(&b, "%s:%s\n", fb->user, fb->password_hash ?
+		pb_sbuf_printf(&b, "%s:%s\n", fb->user, fb->password_hash ?
 		    fb->password_hash : "*");
 		if (add_file(files, "userconf.txt", &b, e) == -1)
 			goto out;
@@ -101,21 +61,21 @@ raspios(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 		rc = 0;
 		goto out;
 	}
-	sb_printf(&b, "# PureBoot-Pi: first-boot settings for node %s "
+	pb_sbuf_printf(&b, "# PureBoot-Pi: first-boot settings for node %s "
 	    "(workflow %s),\n# applied once by Raspberry Pi OS's firstboot "
 	    "(init_config).\nconfig_version = 1\n", fb->node_id,
 	    fb->workflow_id);
 	if (fb->hostname != NULL)
-		sb_printf(&b, "\n[system]\nhostname = \"%s\"\n", fb->hostname);
+		pb_sbuf_printf(&b, "\n[system]\nhostname = \"%s\"\n", fb->hostname);
 	if (fb->enable_ssh || fb->nkeys > 0) {
-		sb_printf(&b, "\n[ssh]\nenabled = %s\npassword_authentication "
+		pb_sbuf_printf(&b, "\n[ssh]\nenabled = %s\npassword_authentication "
 		    "= %s\n", fb->enable_ssh ? "true" : "false",
 		    fb->password_auth ? "true" : "false");
 		if (fb->nkeys > 0) {
-			sb_printf(&b, "authorized_keys = [\n");
+			pb_sbuf_printf(&b, "authorized_keys = [\n");
 			for (i = 0; i < fb->nkeys; i++)
-				sb_printf(&b, "  \"%s\",\n", fb->keys[i]);
-			sb_printf(&b, "]\n");
+				pb_sbuf_printf(&b, "  \"%s\",\n", fb->keys[i]);
+			pb_sbuf_printf(&b, "]\n");
 		}
 	}
 	rc = add_file(files, "custom.toml", &b, e);
@@ -130,74 +90,74 @@ out:
 static int
 cloud_init(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 {
-	struct sbuf b = { NULL, 0, 0, 0 };
+	struct pb_sbuf b = { NULL, 0, 0, 0 };
 	size_t i;
 	int rc = -1;
 
-	sb_printf(&b, "instance-id: pureboot-%s\n", fb->node_id);
+	pb_sbuf_printf(&b, "instance-id: pureboot-%s\n", fb->node_id);
 	if (fb->hostname != NULL)
-		sb_printf(&b, "local-hostname: %s\n", fb->hostname);
+		pb_sbuf_printf(&b, "local-hostname: %s\n", fb->hostname);
 	if (add_file(files, "meta-data", &b, e) == -1)
 		goto out;
 
 	b.len = 0;
-	sb_printf(&b, "#cloud-config\n# PureBoot-Pi: node %s, workflow %s\n",
+	pb_sbuf_printf(&b, "#cloud-config\n# PureBoot-Pi: node %s, workflow %s\n",
 	    fb->node_id, fb->workflow_id);
 	if (fb->hostname != NULL)
-		sb_printf(&b, "hostname: %s\npreserve_hostname: false\n"
+		pb_sbuf_printf(&b, "hostname: %s\npreserve_hostname: false\n"
 		    "manage_etc_hosts: true\n", fb->hostname);
 	if (fb->user != NULL) {
-		sb_printf(&b, "users:\n  - name: %s\n    groups: [adm, dialout, "
+		pb_sbuf_printf(&b, "users:\n  - name: %s\n    groups: [adm, dialout, "
 		    "plugdev, sudo, video]\n    shell: /bin/bash\n", fb->user);
 		/* Without a password, sudo could never be used. */
 		if (fb->password_hash != NULL)
-			sb_printf(&b, "    sudo: \"ALL=(ALL) ALL\"\n    "
+			pb_sbuf_printf(&b, "    sudo: \"ALL=(ALL) ALL\"\n    "
 			    "lock_passwd: false\n    hashed_passwd: \"%s\"\n",
 			    fb->password_hash);
 		else
-			sb_printf(&b, "    sudo: \"ALL=(ALL) NOPASSWD:ALL\"\n"
+			pb_sbuf_printf(&b, "    sudo: \"ALL=(ALL) NOPASSWD:ALL\"\n"
 			    "    lock_passwd: true\n");
 		if (fb->nkeys > 0)
-			sb_printf(&b, "    ssh_authorized_keys:\n");
+			pb_sbuf_printf(&b, "    ssh_authorized_keys:\n");
 		for (i = 0; i < fb->nkeys; i++)
-			sb_printf(&b, "      - \"%s\"\n", fb->keys[i]);
+			pb_sbuf_printf(&b, "      - \"%s\"\n", fb->keys[i]);
 	}
 	if (fb->enable_ssh)
-		sb_printf(&b, "ssh_pwauth: %s\n", fb->password_auth ? "true" :
+		pb_sbuf_printf(&b, "ssh_pwauth: %s\n", fb->password_auth ? "true" :
 		    "false");
 	if (fb->timezone != NULL)
-		sb_printf(&b, "timezone: \"%s\"\n", fb->timezone);
+		pb_sbuf_printf(&b, "timezone: \"%s\"\n", fb->timezone);
 	if (fb->resize_rootfs)
-		sb_printf(&b, "growpart:\n  mode: auto\n  devices: [\"/\"]\n"
+		pb_sbuf_printf(&b, "growpart:\n  mode: auto\n  devices: [\"/\"]\n"
 		    "resize_rootfs: true\n");
 	if (fb->npkgs > 0) {
-		sb_printf(&b, "package_update: true\npackages:\n");
+		pb_sbuf_printf(&b, "package_update: true\npackages:\n");
 		for (i = 0; i < fb->npkgs; i++)
-			sb_printf(&b, "  - \"%s\"\n", fb->pkgs[i]);
+			pb_sbuf_printf(&b, "  - \"%s\"\n", fb->pkgs[i]);
 	}
 	if (fb->nscripts > 0)
-		sb_printf(&b, "runcmd:\n");
+		pb_sbuf_printf(&b, "runcmd:\n");
 	for (i = 0; i < fb->nscripts; i++) {
 		const char *a = fb->scripts[i].args, *sp;
 
 		/* argv lists, never a shell line: nothing is re-parsed. */
-		sb_printf(&b, "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", "
+		pb_sbuf_printf(&b, "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", "
 		    "\"-o\", \"/run/pureboot-step-%zu\", \"%s\"]\n"
 		    "  - [\"sh\", \"/run/pureboot-step-%zu\"", i + 1,
 		    fb->scripts[i].url, i + 1);
 		while (*a != '\0') {
 			sp = strchr(a, ' ');
-			sb_printf(&b, ", \"%.*s\"", (int)(sp ? (size_t)(sp - a) :
+			pb_sbuf_printf(&b, ", \"%.*s\"", (int)(sp ? (size_t)(sp - a) :
 			    strlen(a)), a);
 			a = sp ? sp + 1 : a + strlen(a);
 		}
-		sb_printf(&b, "]\n");
+		pb_sbuf_printf(&b, "]\n");
 	}
 	if (add_file(files, "user-data", &b, e) == -1)
 		goto out;
 
 	b.len = 0;
-	sb_printf(&b, "version: 2\nethernets:\n  %s:\n    dhcp4: true\n"
+	pb_sbuf_printf(&b, "version: 2\nethernets:\n  %s:\n    dhcp4: true\n"
 	    "    optional: true\n", fb->iface);
 	rc = add_file(files, "network-config", &b, e);
 out:
@@ -208,7 +168,7 @@ out:
 json_t *
 wf_firstboot_files(const struct wf_fb *fb, struct pb_err *e)
 {
-	struct sbuf empty = { NULL, 0, 0, 0 };
+	struct pb_sbuf empty = { NULL, 0, 0, 0 };
 	json_t *files;
 	int rc;
 
