@@ -65,6 +65,54 @@ put_log(const json_t *v, const char *name, void *out, struct pb_err *e)
 	return put(out, name, json_string(s));
 }
 
+/* first_boot of a diskless node (initramfs/agent/nfs.sh): how its root
+ * came to be.  Each a choice from a list, or a bounded text. */
+static int
+put_choice(const json_t *v, const char *name, const char *const *ok,
+    json_t *payload, struct pb_err *e)
+{
+	char list[80] = "";
+	const char *s;
+	size_t i;
+
+	if (pb_json_str(v, name, &s, e) == -1)
+		return -1;
+	for (i = 0; ok[i] != NULL; i++) {
+		if (strcmp(s, ok[i]) == 0)
+			return put(payload, name, json_string(s));
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", i > 0 ? ", " : "", ok[i]);
+	}
+	return pb_refuse(e, name, s, "is not one of %s", list);
+}
+
+static int
+put_method(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	static const char *const ok[] = { "image", "nfs", NULL };
+
+	return put_choice(v, name, ok, out, e);
+}
+
+static int
+put_mode(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	static const char *const ok[] = { "persistent", "stateless", NULL };
+
+	return put_choice(v, name, ok, out, e);
+}
+
+/* root: SERVER:PATH of the NFS root, as the answer gave it. */
+static int
+put_root(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	const char *s;
+
+	if (pb_json_text(v, name, 300, &s, e) == -1)
+		return -1;
+	return put(out, name, json_string(s));
+}
+
 #define FIELDS_MAX 3
 
 /* The fields of each type, after "type"; out is set per request. */
@@ -84,7 +132,11 @@ static const struct {
 		{ "log", PB_F_OPTIONAL, put_log, NULL, 0 },
 		{ NULL, 0, NULL, NULL, 0 } } },
 	{ "install_complete", { { NULL, 0, NULL, NULL, 0 } } },
-	{ "first_boot", { { NULL, 0, NULL, NULL, 0 } } },
+	{ "first_boot", {
+		{ "method", PB_F_OPTIONAL, put_method, NULL, 0 },
+		{ "mode", PB_F_OPTIONAL, put_mode, NULL, 0 },
+		{ "root", PB_F_OPTIONAL, put_root, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 } } },
 	{ "heartbeat", { { NULL, 0, NULL, NULL, 0 } } },
 };
 

@@ -51,7 +51,7 @@ test_expect_success 'installed, then first_boot makes it active' '
 	id=$(cat id) && auth="Authorization: Bearer $(cat token)" &&
 	api POST "/api/v1/nodes/$id/installed" -H "$auth" >out &&
 	test "$(status out) $(jget out .state)" = "200 installed" &&
-	echo "{\"type\":\"first_boot\"}" >e.json &&
+	echo "{\"type\":\"first_boot\",\"method\":\"image\"}" >e.json &&
 	api_body POST "/api/v1/nodes/$id/events" e.json -H "$auth" >out &&
 	test "$(status out) $(jget out .state)" = "201 active" &&
 	api GET "/api/v1/boot/pi?serial=d83add36" >out &&
@@ -150,6 +150,9 @@ test_expect_success 'bad events are 400 naming the field; nothing written' '
 	{"type":"install_failed"}|event: field \"reason\" is required
 	{"type":"install_failed","reason":"a\u0007b"}|event: field \"reason\" must not contain control characters
 	{"type":"heartbeat","reason":"x"}|event: unknown field \"reason\"
+	{"type":"first_boot","method":"disk"}|event: method \"disk\" is not one of image, nfs
+	{"type":"first_boot","mode":"\u00e9"}|event: mode \"\\xc3\\xa9\" is not one of persistent, stateless
+	{"type":"first_boot","root":"a\u0007b"}|event: field \"root\" must not contain control characters
 	EOF2
 	while IFS="|" read -r b msg; do
 		printf "%s\n" "$b" >e.json &&

@@ -34,9 +34,9 @@ hook() {
 		--nfs-exports-format ganesha "$@" sync
 }
 
-# node SERIAL MAC WORKFLOW: registered, assigned over HTTP, then moved to
-# installed in the database, where boot/pi answers nfs (an NFS workflow
-# has no install step yet that would get it there).
+# node SERIAL MAC WORKFLOW: registered, assigned and moved to pending
+# over HTTP; its first boot is its install (boot/pi: install; the
+# instructions with the token; installed, first_boot: active).
 node() {
 	echo "{\"serial\":\"$1\",\"mac\":\"$2\",\"ip_address\":\"10.0.2.15\",\"model\":\"pi4\"}" >r.json &&
 	api_body POST /api/v1/nodes/register-pi r.json >out &&
@@ -45,10 +45,18 @@ node() {
 	echo "{\"workflow_id\":\"$3\"}" >p.json &&
 	op_body PATCH "/api/v1/nodes/$id" p.json >out &&
 	test "$(jget out .workflow_id)" = "$3" &&
-	for s in pending installing installed; do
-		db_psql -c "SELECT state FROM pureboot.transition('$id', '$s', 'test', 't/0970')" >/dev/null ||
-		return 1
-	done
+	echo "{\"to\":\"pending\",\"comment\":\"t/0970\"}" >t.json &&
+	op_body POST "/api/v1/nodes/$id/transition" t.json >out &&
+	test "$(jget out .state)" = pending
+}
+
+# A single quote, for SQL inside the test bodies' double quotes.
+q="'"
+
+# history SERIAL: the node's state log, oldest first, as from>to words.
+history() {
+	db_psql -c "SELECT string_agg(coalesce(l.from_state::text, '-') || '>' || l.to_state, ' ' ORDER BY l.id)
+		FROM pureboot.node_state_log l JOIN pureboot.nodes n ON n.id = l.node_id WHERE n.serial = '$1'"
 }
 
 # boot NAME SERIAL MAC MARK: one power-on until the base's init powers
@@ -72,6 +80,8 @@ said() {
 
 test_expect_success 'setup: workflows and nodes; the hook writes the directories and exports, ganesha serves them' '
 	api_operator &&
+	echo "{\"server_url\":\"http://10.0.2.100\"}" >s.json &&
+	op_body PATCH /api/v1/settings s.json >out &&
 	mkdir shipped && cp "$PB_TOP/workflows/pi-diskless.yaml" shipped/ &&
 	"$PB_BUILD/pureboot" workflow sync -d "$PUREBOOT_DB" shipped >sync.out &&
 	wf_add nfs-stateless aarch64 "{\"install_method\":\"nfs\",\"nfs_server\":\"10.0.2.102\",\"nfs_base_path\":\"$root/base\",\"nfs_image\":\"pi-base\",\"nfs_options\":\"vers=3,tcp\",\"nfs_mode\":\"stateless\"}" &&
@@ -97,18 +107,12 @@ test_expect_success 'the server exports the base over v4 and v3' '
 	nfs_ls "$root/base/pi-base" 3 >ls3 && grep -q " sbin$" ls3
 '
 
-test_expect_success 'boot/pi answers nfs with the server, path, options and mode' '
-	api GET "/api/v1/boot/pi?serial=e97f0001&mac=52:54:00:00:97:01&format=env" >out &&
-	body out | grep "^PB_\(ACTION\|NFS_[A-Z]*\)=" >actual &&
-	q="'"'"'" &&
-	printf "%s\n" "PB_ACTION=${q}nfs$q" "PB_NFS_SERVER=${q}10.0.2.102$q" \
-		"PB_NFS_PATH=$q$root/base/pi-base$q" "PB_NFS_OPTIONS=${q}vers=4.1$q" \
-		"PB_NFS_MODE=${q}persistent$q" >expect &&
-	test_cmp expect actual
-'
-
-test_expect_success 'persistent, NFSv4.1, first boot: the agent makes upper.ext4, the base init runs' '
+test_expect_success 'persistent, NFSv4.1, first boot is the install: installed, active, upper.ext4 made, the base init runs' '
 	boot p1 e97f0001 52:54:00:00:97:01 p1 &&
+	grep -q "pureboot: install: instructions fetched" p1.console &&
+	grep -q "pureboot: installed: diskless, root 10.0.2.102:$root/base/pi-base (persistent)" p1.console &&
+	echo "->discovered discovered>pending pending>installing installing>installed installed>active" >expect &&
+	history e97f0001 >actual && test_cmp expect actual &&
 	grep -q "pureboot: nfs: no upper.ext4 yet: making a sparse 64 MiB one" p1.console &&
 	grep -q "pureboot: nfs: mounted base 10.0.2.102:$root/base/pi-base (ro,vers=4.1)" p1.console &&
 	grep -q "pureboot: nfs: identity installed: pi-e97f0001, machine-id " p1.console &&
@@ -119,8 +123,21 @@ test_expect_success 'persistent, NFSv4.1, first boot: the agent makes upper.ext4
 	test -f "$hroot/nodes/e97f0001/upper.ext4"
 '
 
+test_expect_success 'an active diskless node: boot/pi answers nfs with the server, path, options and mode, and no token' '
+	api GET "/api/v1/boot/pi?serial=e97f0001&mac=52:54:00:00:97:01&format=env" >out &&
+	body out | grep "^PB_\(ACTION\|NFS_[A-Z]*\)=" >actual &&
+	q="'"'"'" &&
+	printf "%s\n" "PB_ACTION=${q}nfs$q" "PB_NFS_SERVER=${q}10.0.2.102$q" \
+		"PB_NFS_PATH=$q$root/base/pi-base$q" "PB_NFS_OPTIONS=${q}vers=4.1$q" \
+		"PB_NFS_MODE=${q}persistent$q" >expect &&
+	test_cmp expect actual &&
+	! body out | grep -q "^PB_TOKEN="
+'
+
 test_expect_success 'persistent, second boot: the mark of the first is there' '
 	boot p2 e97f0001 52:54:00:00:97:01 p2 &&
+	grep -q "state active, action nfs" p2.console &&
+	grep -q "event first_boot: no events URL, kept locally" p2.console &&
 	! grep -q "no upper.ext4 yet" p2.console &&
 	grep -q "pureboot: nfs: identity installed on the first boot" p2.console &&
 	said p2 e97f0001 "mark found: p1" ext4 >expect &&
@@ -146,7 +163,9 @@ test_expect_success 'stateless, NFSv3: written on the first boot, gone on the se
 	test_cmp expect s1.said &&
 	said s2 e97f0002 "no mark" tmpfs >expect &&
 	test_cmp expect s2.said &&
-	! test -e "$hroot/nodes/e97f0002/upper.ext4"
+	! test -e "$hroot/nodes/e97f0002/upper.ext4" &&
+	db_psql -c "SELECT serial || ${q} ${q} || state FROM pureboot.nodes WHERE serial IN (${q}e97f0001${q}, ${q}e97f0002${q}, ${q}e97f0004${q}) ORDER BY serial" >states &&
+	printf "%s active\n" e97f0001 e97f0002 e97f0004 >expect && test_cmp expect states
 '
 
 test_expect_success 'the base is byte-identical after five boots' '
@@ -159,9 +178,13 @@ test_expect_success 'a missing export: retried with backoff, said on the console
 	qemu_start miss "pureboot.serial=e97f0003 pureboot.model=pi4 pureboot.poll=2" "" 52:54:00:00:97:03 &&
 	qemu_wait miss "pureboot: nfs: cannot mount base 10.0.2.102:$root/base/missing (ro,vers=4.1): " 240 &&
 	qemu_wait miss "giving up after 5 tries" 120 &&
-	qemu_wait miss "state installed, action nfs" 5 &&
+	qemu_wait miss "state install_failed, action wait" 30 &&
 	qemu_running miss &&
 	qemu_stop miss &&
+	db_psql -c "SELECT n.state || ${q} ${q} || (l.comment LIKE ${q}agent: nfs root 10.0.2.102:$root/base/missing: mount base %${q})
+		FROM pureboot.nodes n JOIN pureboot.node_state_log l ON l.node_id = n.id
+		WHERE n.serial = ${q}e97f0003${q} AND l.to_state = ${q}install_failed${q}" >failed &&
+	echo "install_failed true" >expect && test_cmp expect failed &&
 	! grep -q "Kernel panic" miss.console &&
 	grep "pureboot: nfs: cannot mount base" miss.console | tr -d "\r" | sed "s/^.*pureboot: //" | head -n 1
 '

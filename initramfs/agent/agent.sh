@@ -98,7 +98,14 @@ while :; do
 			# The boot answer has the token; the instructions
 			# (image, files, secrets) come with it, checked as the
 			# boot answer was.
-			if pb_install_fetch && pb_install; then exit 10; fi
+			# A diskless node's install is its first NFS boot: 12
+			# as for action nfs, no reboot.
+			if pb_install_fetch; then
+				case ${PB_INSTALL_METHOD:-image} in
+				nfs) if pb_install_nfs "$serial"; then exit 12; fi ;;
+				*) if pb_install; then exit 10; fi ;;
+				esac
+			fi
 			pb_sleep_jitter 5
 			;;
 		nfs)

@@ -83,6 +83,19 @@ pb_install_fetch() {
 	pb_log "install: instructions fetched: ${PB_MESSAGE:-}"
 }
 
+# POST the installed callback with the install token.  The install is
+# done (an image on disk, a diskless root assembled); the server did not
+# hear it yet.  Failing here would count an attempt against a good
+# install, so retry.  0: the server heard it.
+pb_installed_callback() {
+	i=0
+	until pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null; do
+		i=$((i + 1))
+		[ $i -le 5 ] || { pb_log "installed callback failed 6 times"; return 1; }
+		pb_sleep_jitter 5
+	done
+}
+
 # The whole install.  0: installed (the caller reboots); 1: failed and
 # reported.
 pb_install() {
@@ -127,17 +140,7 @@ pb_install() {
 	sync
 	pb_log "install: $got bytes fetched, $fmt, $raw bytes image (sha256 $sha) in $secs s"
 	pb_event install_complete
-	if ! pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null; then
-		# The image is on disk; the server did not hear it.  Failing here
-		# would count an attempt against a good install, so retry.
-		i=0
-		while [ $i -lt 5 ]; do
-			pb_sleep_jitter 5
-			pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null && break
-			i=$((i + 1))
-		done
-		[ $i -lt 5 ] || { pb_log "installed callback failed 6 times"; return 1; }
-	fi
+	pb_installed_callback || return 1
 	pb_log "installed: $PB_IMAGE_URL on $target"
 	return 0
 }

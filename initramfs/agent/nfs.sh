@@ -222,22 +222,52 @@ pb_nfs_assemble() {
 	pb_log "nfs: root assembled: $mode, upper on $(awk -v u="$up" '$2 == u { print $3 }' /proc/mounts)"
 }
 
+# pb_nfs_handoff: the assembled root goes to /init (the caller exits
+# with status 12): the first_boot event (an install's moves the node
+# installed -> active and ends its token; a later boot has no token and
+# keeps it locally), then the init /init is to run.
+pb_nfs_handoff() {
+	pb_event first_boot "\"method\":\"nfs\",\"mode\":$(pb_json_str "${PB_NFS_MODE:-persistent}"),\"root\":$(pb_json_str "$PB_NFS_SERVER:$PB_NFS_PATH")"
+	init=/sbin/init
+	# shellcheck disable=SC2013 # words, not lines
+	for w in $(cat "$pb_cmdline_file" 2>/dev/null); do
+		case $w in init=/*) init=${w#init=} ;; esac
+	done
+	printf '%s\n' "$init" >"$pb_run/switch_root"
+	pb_log "nfs: handing $pb_newroot to /init (switch_root, then $init)"
+}
+
 # pb_nfs_boot SERIAL: assemble the root and hand it to /init (the caller
 # exits with status 12: /init switches root).  On failure the reason is
 # logged and sent as an event; the caller asks the API again.
 pb_nfs_boot() {
 	if pb_nfs_assemble "$1"; then
-		pb_event first_boot "\"method\":\"nfs\",\"mode\":$(pb_json_str "${PB_NFS_MODE:-persistent}"),\"root\":$(pb_json_str "$PB_NFS_SERVER:$PB_NFS_PATH")"
-		init=/sbin/init
-		# shellcheck disable=SC2013 # words, not lines
-		for w in $(cat "$pb_cmdline_file" 2>/dev/null); do
-			case $w in init=/*) init=${w#init=} ;; esac
-		done
-		printf '%s\n' "$init" >"$pb_run/switch_root"
-		pb_log "nfs: handing $pb_newroot to /init (switch_root, then $init)"
+		pb_nfs_handoff
 		return 0
 	fi
 	pb_event nfs_failed "\"reason\":$(pb_json_str "$(cat "$pb_run/nfs.reason" 2>/dev/null)"),\"log\":$(pb_log_tail_json)"
 	pb_nfs_undo
 	return 1
+}
+
+# pb_install_nfs SERIAL: the install of a diskless node (install_method
+# nfs, from the instructions of an install answer): nothing goes to a
+# disk.  The root is assembled as on every NFS boot, the server hears
+# installed, and the first_boot of pb_nfs_handoff makes the node active
+# on this, its first NFS boot.  0: the root is ready (the caller exits
+# 12); 1: failed and reported (install_failed, with the reason).
+pb_install_nfs() {
+	pb_event install_started
+	if ! pb_nfs_assemble "$1"; then
+		pb_install_failed "nfs root $PB_NFS_SERVER:$PB_NFS_PATH: $(cat "$pb_run/nfs.reason" 2>/dev/null)"
+		pb_nfs_undo
+		return 1
+	fi
+	pb_event install_complete
+	if ! pb_installed_callback; then
+		pb_nfs_undo
+		return 1
+	fi
+	pb_log "installed: diskless, root $PB_NFS_SERVER:$PB_NFS_PATH (${PB_NFS_MODE:-persistent})"
+	pb_nfs_handoff
 }
