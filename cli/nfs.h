@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "core/nfsbase.h"
@@ -34,6 +35,9 @@ void nfs_usage_free(struct nfs_usage *u);
 size_t nfs_usage_of(const struct nfs_usage *u, const char *base, char *buf,
     size_t bufsz);
 
+/* The users of base as a JSON array of their "who"s (new). */
+json_t *nfs_usage_json(const struct nfs_usage *u, const char *base);
+
 /* Remove the tree at path (never following a symlink); 0, or -1 with
  * "where: remove \"path\": reason" printed. */
 int nfs_tree_remove(const char *path, const char *where);
@@ -41,7 +45,9 @@ int nfs_tree_remove(const char *path, const char *where);
  * the reason printed. */
 int nfs_tree_bytes(const char *path, int64_t *bytes, const char *where);
 
-/* Open (with mkdir -p when create) <root>/base; *dir holds its path. */
+/* <root>/base into dir, made (mkdir -p) when create; -1 with the
+ * reason printed, or unprinted with errno ENOENT when !create and it is
+ * not there. */
 int nfs_base_dir(const char *root, int create, char *dir, size_t dirsz,
     const char *where);
 

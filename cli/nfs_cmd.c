@@ -58,7 +58,9 @@ static const char list_usage[] =
     "  database the sizes, and usage unknown\n"
     "  --json  {\"nfs_root\", \"usage_known\", \"bases\": [{\"name\", "
     "\"bytes\",\n"
-    "          \"nodes\", \"users\"}]}\n"
+    "          \"nodes\", \"users\": [SERIAL or node id...]}]}; nodes and "
+    "users\n"
+    "          are null when usage is unknown\n"
     "  --nfs-root  default: $PUREBOOT_NFS_ROOT, else " NFS_ROOT_DEFAULT "\n"
     "  -d      libpq connection string (default: $PUREBOOT_DB)\n";
 
@@ -135,6 +137,7 @@ cmd_list(int argc, char **argv, const struct cmd *self)
 	if ((rc = parse(&o, argc, argv, self, 0)) != CMD_OK)
 		return rc;
 	rc = CMD_FAIL;
+	/* No base directory yet: no bases. */
 	if (nfs_base_dir(nfs_root(o.root), 0, dir, sizeof(dir), where) == -1 &&
 	    errno != ENOENT)
 		return CMD_FAIL;
@@ -163,7 +166,7 @@ cmd_list(int argc, char **argv, const struct cmd *self)
 			json_array_append_new(arr, json_pack("{s:s, s:I, s:o, "
 			    "s:o}", "name", v[i], "bytes", (json_int_t)bytes,
 			    "nodes", known ? json_integer((json_int_t)users) :
-			    json_null(), "users", known ? json_string(who) :
+			    json_null(), "users", known ? nfs_usage_json(&u, v[i]) :
 			    json_null()));
 		else if (known)
 			printf("%-32s %14" PRId64 " %5zu  %s\n", v[i], bytes,
@@ -211,8 +214,12 @@ cmd_remove(int argc, char **argv, const struct cmd *self)
 		return CMD_FAIL;
 	}
 	rc = CMD_FAIL;
-	if (nfs_base_dir(nfs_root(o.root), 0, dir, sizeof(dir), where) == -1)
+	if (nfs_base_dir(nfs_root(o.root), 0, dir, sizeof(dir), where) == -1) {
+		if (errno == ENOENT)
+			fprintf(stderr, "%s: no base \"%s\": no directory %s\n",
+			    where, name.s, dir);
 		return CMD_FAIL;
+	}
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) == -1 ||
 	    flock(dfd, LOCK_EX | LOCK_NB) == -1) {
 		fprintf(stderr, "%s: \"%s\": %s\n", where, dir, errno ==

@@ -281,6 +281,7 @@ extract(struct imp *im)
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_zstd(a);
 	archive_write_disk_set_options(w, EXTRACT_FLAGS);
+	errno = 0;
 	if (stat(im->file, &st) == -1 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "%s: \"%s\": %s\n", where, im->file,
 		    errno ? strerror(errno) : "not a regular file");

@@ -57,6 +57,9 @@ nfs_base_dir(const char *root, int create, char *dir, size_t dirsz,
 		return -1;
 	}
 	if (lstat(dir, &st) == -1) {
+		/* Not there yet: the caller says what that means. */
+		if (!create && errno == ENOENT)
+			return -1;
 		fprintf(stderr, "%s: \"%s\": %s\n", where, dir, strerror(errno));
 		return -1;
 	}

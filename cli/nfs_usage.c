@@ -150,3 +150,15 @@ nfs_usage_of(const struct nfs_usage *u, const char *base, char *buf,
 	}
 	return n;
 }
+
+json_t *
+nfs_usage_json(const struct nfs_usage *u, const char *base)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < u->n; i++)
+		if (strcmp(u->v[i].image, base) == 0)
+			json_array_append_new(a, json_string(u->v[i].who));
+	return a;
+}

@@ -75,6 +75,14 @@ test_expect_success 'setup: the hostile archives, an outside directory, a good t
 	gzip -k good.tar && xz -k good.tar && zstd -q -k good.tar
 '
 
+test_expect_success 'list and remove before there is a base directory' '
+	N list >out 2>err && test_cmp /dev/null err &&
+	echo "NAME                                      BYTES NODES  USED BY" >expect &&
+	test_cmp expect out &&
+	nfs_rc remove good && echo 1 >expect && test_cmp expect rc &&
+	grep -F "pureboot nfs remove: no base \"good\": no directory $B" err
+'
+
 test_expect_success 'a bad base name is refused before anything is made' '
 	for n in Bad .hidden a/b -x "" "$(printf "%065d" 0)" "a b"; do
 		nfs_rc import -- "$n" good.tar &&
@@ -215,7 +223,7 @@ test_expect_success 'list: each base, its size on disk, the nodes using it' '
 	jq -c ".usage_known, [.bases[] | [.name, .nodes, .users]]" out >actual &&
 	cat >expect <<-\EOF &&
 	true
-	[["good",1,"d83add36"],["good-gz",0,""],["good-xz",0,""],["good-zst",0,""]]
+	[["good",1,["d83add36"]],["good-gz",0,[]],["good-xz",0,[]],["good-zst",0,[]]]
 	EOF
 	test_cmp expect actual &&
 	jq ".bases[0].bytes" out >bytes &&
@@ -229,7 +237,7 @@ test_expect_success 'list: each base, its size on disk, the nodes using it' '
 test_expect_success 'list: a base named by a variable counts for its node' '
 	N import good-d83add37 good.tar >/dev/null &&
 	N list --json >out &&
-	jq -r ".bases[] | select(.name == \"good-d83add37\") | .users" out >actual &&
+	jq -r ".bases[] | select(.name == \"good-d83add37\") | .users[]" out >actual &&
 	echo d83add37 >expect && test_cmp expect actual &&
 	N remove --force good-d83add37 >out 2>err &&
 	grep -F "warning: removing base \"good-d83add37\" used by 1 node (d83add37)" err
