@@ -309,7 +309,23 @@ test_expect_success 'import speed: 200 MB in 2000 files' '
 	tar -cf big.tar -C big . &&
 	N import bench big.tar >bench.out &&
 	tar --compare -f big.tar -C "$B/bench" &&
-	N remove bench && rm -rf big big.tar
+	zstd -q -1 big.tar &&
+	N import bench big.tar.zst >>bench.out &&
+	N remove bench && rm -rf big big.tar big.tar.zst
+'
+
+test_expect_success 'import speed: 20000 files of 4 kB' '
+	mkdir -p small && i=0 &&
+	while [ $i -lt 20 ]; do
+		mkdir "small/$i" &&
+		head -c 4096000 /dev/urandom | split -b 4096 -a 3 - "small/$i/f" ||
+		return 1
+		i=$((i + 1))
+	done &&
+	tar -cf small.tar -C small . &&
+	N import bench small.tar >>bench.out &&
+	tar --compare -f small.tar -C "$B/bench" &&
+	N remove bench && rm -rf small small.tar
 '
 sed "s/^/# /" bench.out 2>/dev/null || :
 
