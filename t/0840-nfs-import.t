@@ -72,7 +72,8 @@ test_expect_success 'setup: the hostile archives, an outside directory, a good t
 	python3 -c "import os; os.setxattr(\"tree/etc/passwd\", \"user.pb\", b\"kept\")" &&
 	find tree -exec touch -h -d @1600000000 {} + &&
 	tar --xattrs --xattrs-include="user.*" --numeric-owner -S -cf good.tar -C tree . &&
-	gzip -k good.tar && xz -k good.tar && zstd -q -k good.tar
+	gzip -k good.tar && xz -k good.tar && zstd -q -k good.tar &&
+	tar --format=posix --xattrs --xattrs-include="user.*" --numeric-owner -S -cf pax.tar -C tree .
 '
 
 test_expect_success 'list and remove before there is a base directory' '
@@ -141,6 +142,12 @@ test_expect_success 'a set-uid file is refused without --allow-setid' '
 test_expect_success 'a set-gid file is refused without --allow-setid' '
 	refused hostile/setgid.tar "entry \"bin/wall\" is set-gid (mode 2755"
 '
+test_expect_success 'file capabilities are refused without --allow-setid' '
+	refused hostile/caps.tar "entry \"bin/ping\" has file capabilities (security.capability; --allow-setid imports those)"
+'
+test_expect_success 'a trusted.* xattr is refused' '
+	refused hostile/trusted.tar "entry \"etc/opaque\" has the extended attribute \"trusted.overlay.opaque\", which an import never restores"
+'
 test_expect_success 'a header claiming 10 GiB in a small archive is refused' '
 	refused hostile/huge.tar "entry \"huge\" claims 10737418240 bytes of data, more than the " &&
 	grep -F "within the size of hostile/huge.tar (not compressed)" err
@@ -198,6 +205,21 @@ test_expect_success '.tar.gz, .tar.xz and .tar.zst are imported the same' '
 		meta "$B/good-$z" >actual && meta tree >expect &&
 		test_cmp expect actual || return 1
 	done &&
+	only_bases good good-gz good-xz good-zst
+'
+
+test_expect_success 'a POSIX (pax) archive, sparse map 1.0 and xattrs in its headers, the same' '
+	N import good-pax pax.tar >out &&
+	tar --compare --numeric-owner --xattrs -f pax.tar -C "$B/good-pax" &&
+	meta "$B/good-pax" >actual && meta tree >expect && test_cmp expect actual &&
+	test "$(stat -c %b "$B/good-pax/var/sparse")" -lt 1024 &&
+	N remove good-pax >out && only_bases good good-gz good-xz good-zst
+'
+
+test_expect_success 'a refused replacement leaves the base as it was' '
+	nfs_rc import good-zst hostile/symlink.tar &&
+	echo 1 >expect && test_cmp expect rc &&
+	tar --compare --numeric-owner --xattrs -f good.tar -C "$B/good-zst" &&
 	only_bases good good-gz good-xz good-zst
 '
 

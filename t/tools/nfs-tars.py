@@ -53,6 +53,18 @@ mk("fifo.tar", [typed("run/fifo", tarfile.FIFOTYPE, mode=0o644)])
 mk("setuid.tar", [reg("bin/su", b"#!/bin/sh\n", 0o4755)])
 mk("setgid.tar", [reg("bin/wall", b"#!/bin/sh\n", 0o2755)])
 
+
+def pax(path, key, value):
+    ti, data = reg(path)
+    ti.pax_headers = {key: value}
+    return ti, data
+
+
+mk("caps.tar", [pax("bin/ping", "SCHILY.xattr.security.capability",
+                    "\x01\x00\x00\x02")], tarfile.PAX_FORMAT)
+mk("trusted.tar", [pax("etc/opaque", "SCHILY.xattr.trusted.overlay.opaque",
+                       "y")], tarfile.PAX_FORMAT)
+
 # A header that claims 10 GiB of data with a few bytes behind it (GNU
 # base-256 size field).
 ti = tarfile.TarInfo("huge")
