@@ -77,6 +77,7 @@ bases_new(const char *dir, size_t *n, int *err, const char *where)
 {
 	struct pb_base_name bn;
 	struct dirent *de;
+	struct stat st;
 	char **v = NULL, **nv;
 	DIR *d;
 
@@ -90,8 +91,14 @@ bases_new(const char *dir, size_t *n, int *err, const char *where)
 		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (pb_base_name_parse(&bn, de->d_name, NULL) == -1 ||
-		    de->d_type != DT_DIR)
+		if (pb_base_name_parse(&bn, de->d_name, NULL) == -1)
+			continue;
+		/* Some file systems leave d_type unknown: ask them. */
+		if (de->d_type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISDIR(st.st_mode))
+				continue;
+		} else if (de->d_type != DT_DIR)
 			continue;
 		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL ||
 		    (nv[*n] = strdup(de->d_name)) == NULL) {
@@ -205,7 +212,7 @@ cmd_remove(int argc, char **argv, const struct cmd *self)
 	struct opts o;
 	PGconn *c;
 	size_t users;
-	int rc, dfd = -1;
+	int rc, loaded, dfd = -1;
 
 	if ((rc = parse(&o, argc, argv, self, 1)) != CMD_OK)
 		return rc;
@@ -235,13 +242,10 @@ cmd_remove(int argc, char **argv, const struct cmd *self)
 	/* Remove must know who uses it: no database, no removal. */
 	if ((c = cmd_connect(cmd_conninfo(o.conninfo), where)) == NULL)
 		goto out;
-	rc = nfs_usage_load(c, &u, where);
+	loaded = nfs_usage_load(c, &u, where);
 	PQfinish(c);
-	if (rc == -1) {
-		rc = CMD_FAIL;
+	if (loaded == -1)
 		goto out;
-	}
-	rc = CMD_FAIL;
 	if ((users = nfs_usage_of(&u, name.s, who, sizeof(who))) > 0) {
 		if (!o.force) {
 			fprintf(stderr, "%s: base \"%s\" is used by %zu node%s "
