@@ -117,6 +117,9 @@ test_expect_success 'a symlink then a file in its place is refused' '
 	refused hostile/symlink-replace.tar "entry \"l\" would replace the symlink of an earlier entry" &&
 	test ! -e "$TRASH/outside/replaced"
 '
+test_expect_success 'a directory then a symlink in its place is refused' '
+	refused hostile/dir-replace.tar "entry \"d\" would replace the directory of an earlier entry"
+'
 test_expect_success 'a hard link to an absolute path outside is refused' '
 	refused hostile/hardlink-out.tar "entry \"h\" is a hard link whose target \"" &&
 	grep -F "is an absolute path" err

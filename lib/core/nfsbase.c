@@ -186,9 +186,15 @@ pb_base_entry_check(const struct pb_base_entry *en,
 		    r->budget_what);
 	if (through("entry", en->path, norm, look, ctx, e) == -1)
 		return -1;
-	if (norm[0] != '\0' && (k = look(ctx, norm)) == PB_BASE_SYMLINK)
+	k = norm[0] != '\0' ? look(ctx, norm) : PB_BASE_DIR;
+	if (k == PB_BASE_SYMLINK)
 		return pb_refuse(e, "entry", en->path, "would replace the "
 		    "symlink of an earlier entry");
+	/* libarchive fixes a directory's mode and time at the end, by
+	 * name: that name must stay the directory. */
+	if (k == PB_BASE_DIR && (en->hardlink != NULL || en->type != S_IFDIR))
+		return pb_refuse(e, "entry", en->path, "would replace the "
+		    "directory of an earlier entry");
 	if (en->hardlink != NULL)
 		return hardlink(en, look, ctx, norm, normlink, e);
 	return 0;

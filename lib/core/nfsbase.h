@@ -50,7 +50,8 @@ typedef enum pb_base_kind pb_base_lookup(void *ctx, const char *relpath);
 /* Check en against r, asking look(ctx, ...) about every leading part of
  * its path (and of a hard link's target): no absolute path, no ".."
  * component, no path through or onto a symlink, no device or FIFO
- * unless allowed, no set-uid/set-gid file (a set-gid directory is only
+ * unless allowed, no replacing an earlier symlink or directory (but by
+ * a directory), no set-uid/set-gid file (a set-gid directory is only
  * group inheritance and passes) or file capability unless allowed, a
  * hard link only to an entry already in the tree and not a directory or
  * a symlink, no more data than the budget.  On success norm (and

@@ -39,6 +39,8 @@ mk("symlink.tar", [typed("l", tarfile.SYMTYPE, linkname=outside),
                    reg("l/through")])
 mk("symlink-replace.tar", [typed("l", tarfile.SYMTYPE, linkname=outside +
                                  "/replaced"), reg("l")])
+mk("dir-replace.tar", [typed("d", tarfile.DIRTYPE, mode=0o755),
+                       typed("d", tarfile.SYMTYPE, linkname=outside)])
 mk("hardlink-out.tar", [typed("h", tarfile.LNKTYPE,
                               linkname=outside + "/secret")])
 mk("hardlink-missing.tar", [typed("h", tarfile.LNKTYPE,

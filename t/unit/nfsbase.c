@@ -89,6 +89,14 @@ main(void)
 		{ "onto a symlink", { "bin/rbash", NULL, R, 0755, 1, 0, NULL }, 0,
 		  0, "entry \"bin/rbash\" would replace the symlink of an "
 		  "earlier entry" },
+		{ "a file onto a directory", { "usr/lib", NULL, R, 0644, 1, 0,
+		  NULL }, 0, 0, "entry \"usr/lib\" would replace the directory "
+		  "of an earlier entry" },
+		{ "a symlink onto a directory", { "./usr/", NULL, L, 0777, 0, 0,
+		  NULL }, 0, 0, "entry \"./usr/\" would replace the directory "
+		  "of an earlier entry" },
+		{ "a directory again", { "usr/lib/", NULL, D, 0755, 0, 0, NULL },
+		  0, 0, "ok usr/lib" },
 		{ "a symlink is an entry", { "bin/bash", NULL, L, 0777, 0, 0,
 		  NULL }, 0, 0, "ok bin/bash" },
 		{ "a hard link inside", { "bin/dash", "./bin/sh", R, 0755, 0, 0,
