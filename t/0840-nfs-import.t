@@ -165,6 +165,21 @@ test_expect_success 'a file that is not there is refused' '
 	refused nonexistent.tar "\"nonexistent.tar\": No such file or directory"
 '
 
+test_expect_success 'SIGTERM in the middle: the temporary tree is removed' '
+	{ python3 -c "import tarfile, sys; t = tarfile.TarInfo(\"zeros\"); t.size = 8 << 30; sys.stdout.buffer.write(t.tobuf(tarfile.GNU_FORMAT))" &&
+	  head -c $(((8 << 30) + 10240)) /dev/zero; } | zstd -1 -q -T2 -o zeros.tar.zst &&
+	# 8 GiB of zeros in 300 kB: seconds of work (holes, not writes),
+	# which the signal lands in the middle of.
+	{ "$PB_BUILD/pureboot" nfs import evil zeros.tar.zst >out 2>err & echo $! >pid; } &&
+	test_when_finished "kill \"\$(cat pid)\" 2>/dev/null || :" &&
+	wait_for "the temporary tree" 60 sh -c "ls -d \"\$1\"/.evil.tmp-* 2>/dev/null" sh "$B" &&
+	kill -TERM "$(cat pid)" &&
+	rc=0 && wait "$(cat pid)" || rc=$? &&
+	test "$rc" = 1 &&
+	grep -F "pureboot nfs import: interrupted by signal 15" err &&
+	bases_are kept && rm zeros.tar.zst
+'
+
 test_expect_success 'devices and FIFOs with --allow-devices, set-uid with --allow-setid' '
 	nfs_rc import --allow-devices devs hostile/device.tar &&
 	echo 0 >expect && test_cmp expect rc &&
