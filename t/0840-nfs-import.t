@@ -45,6 +45,18 @@ refused() {
 	bases_are kept
 }
 
+# random_tree DIR BYTES SIZE: 20 directories of BYTES random bytes each,
+# in files of SIZE bytes.
+random_tree() {
+	i=0
+	while [ "$i" -lt 20 ]; do
+		mkdir -p "$1/$i" &&
+		head -c "$2" /dev/urandom | split -b "$3" -a 3 - "$1/$i/f" ||
+		return 1
+		i=$((i + 1))
+	done
+}
+
 # Everything tar and find can see of a tree, to compare two trees.
 meta() {
 	(cd "$1" && find . -printf '%p %M %U:%G %s %T@ %l %n\n' | LC_ALL=C sort)
@@ -339,13 +351,7 @@ test_expect_success 'remove: refused while a node uses it, forced, unused, missi
 '
 
 test_expect_success 'import speed: 200 MB in 2000 files' '
-	mkdir -p big/d && i=0 &&
-	while [ $i -lt 20 ]; do
-		mkdir "big/d/$i" &&
-		head -c 10000000 /dev/urandom | split -b 100000 -a 3 - "big/d/$i/f" ||
-		return 1
-		i=$((i + 1))
-	done &&
+	random_tree big 10000000 100000 &&
 	tar -cf big.tar -C big . &&
 	N import bench big.tar >bench.out &&
 	tar --compare -f big.tar -C "$B/bench" &&
@@ -355,13 +361,7 @@ test_expect_success 'import speed: 200 MB in 2000 files' '
 '
 
 test_expect_success 'import speed: 20000 files of 4 kB' '
-	mkdir -p small && i=0 &&
-	while [ $i -lt 20 ]; do
-		mkdir "small/$i" &&
-		head -c 4096000 /dev/urandom | split -b 4096 -a 3 - "small/$i/f" ||
-		return 1
-		i=$((i + 1))
-	done &&
+	random_tree small 4096000 4096 &&
 	tar -cf small.tar -C small . &&
 	N import bench small.tar >>bench.out &&
 	tar --compare -f small.tar -C "$B/bench" &&
