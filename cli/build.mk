@@ -1,9 +1,10 @@
-# pureboot: the operator's command (workflow and token subcommands).
+# pureboot: the operator's command (workflow, token and nfs subcommands).
+# nfs import extracts with libarchive (Debian libarchive-dev).
 CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 PROGS   += $(BUILD)/pureboot
 
-$(CLI_OBJ): ALL_CFLAGS += -Icli
+$(CLI_OBJ): ALL_CFLAGS += -Icli $(shell pkg-config --cflags libarchive 2>/dev/null)
 
 $(BUILD)/pureboot: $(CLI_OBJ) $(LIBPB)
-	$(LINK)
+	$(LINK) $(shell pkg-config --libs libarchive 2>/dev/null || echo -larchive)

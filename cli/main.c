@@ -1,6 +1,7 @@
 /* main.c: pureboot, the operator's command.
  *   pureboot workflow validate|sync|resolve ...   workflow files
  *   pureboot token create|revoke|list ...         operator API tokens
+ *   pureboot nfs import|list|remove ...           diskless base trees
  *   pureboot help [COMMAND...]
  * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage. */
 #include <stdio.h>
@@ -18,6 +19,8 @@ static const struct cmd top[] = {
 	{ "workflow", workflow_main, "validate, sync and resolve workflow "
 	  "files", NULL },
 	{ "token", token_main, "create, revoke and list operator API tokens",
+	  NULL },
+	{ "nfs", nfs_main, "import, list and remove diskless base trees",
 	  NULL },
 	{ "help", cmd_help, "this list; \"help COMMAND...\" for one command",
 	  NULL },

@@ -6,7 +6,8 @@ P=$PB_BUILD/pureboot
 
 test_expect_success 'no command: the list on stderr, exit 2' '
 	rc=0 && "$P" >out 2>err || rc=$? && test "$rc" = 2 &&
-	test ! -s out && grep -q "^  workflow " err && grep -q "^  token " err
+	test ! -s out && grep -q "^  workflow " err && grep -q "^  token " err &&
+	grep -q "^  nfs " err
 '
 
 test_expect_success 'help and --help: the list on stdout, exit 0' '
@@ -16,7 +17,8 @@ test_expect_success 'help and --help: the list on stdout, exit 0' '
 
 test_expect_success 'SUB --help and help SUB print the same usage, exit 0' '
 	for c in "workflow validate" "workflow sync" "workflow resolve" \
-		"token create" "token revoke" "token list"; do
+		"token create" "token revoke" "token list" \
+		"nfs import" "nfs list" "nfs remove"; do
 		# shellcheck disable=SC2086 # two words on purpose
 		"$P" $c --help >a && "$P" help $c >b && test_cmp a b &&
 		grep -q "^usage: pureboot $c" a || return 1
