@@ -80,6 +80,27 @@ test_expect_success 'a change made while the connection is cut is caught by the 
 	kill -0 "$(cat "$TRASH/watch.pid")"
 '
 
+# reconciles N: wait until the log has N reconcile lines.
+reconciles() {
+	wait_for "reconcile number $1 in the watch log" 60 \
+		sh -c 'test "$(grep -c "^.*reconcile: [0-9]* nodes" "$1")" -ge "$2"' sh "$TRASH/watch.log" "$1"
+}
+
+test_expect_success 'a node without a model: its skip logged once, not at every reconcile; again after it was fine' '
+	db_psql -c "INSERT INTO pureboot.nodes (serial, arch, boot_mode) VALUES (\$\$cafe0001\$\$, \$\$aarch64\$\$, \$\$pi\$\$) RETURNING id" >id3 &&
+	until_ok has "$TRASH/watch.log" "node $(cat id3): pi_model .*: skipped" &&
+	n=$(grep -c "reconcile: [0-9]* nodes" "$TRASH/watch.log") &&
+	for i in 1 2 3; do
+		kill -HUP "$(cat "$TRASH/watch.pid")" && n=$((n + 1)) && reconciles $n || return 1
+	done &&
+	grep -c "node $(cat id3): .*skipped" "$TRASH/watch.log" >count && echo 1 >expect && test_cmp expect count &&
+	db_psql -c "UPDATE pureboot.nodes SET pi_model = \$\$pi4\$\$ WHERE id = \$\$$(cat id3)\$\$" &&
+	until_ok test -d "$root/cafe0001" &&
+	db_psql -c "UPDATE pureboot.nodes SET pi_model = NULL WHERE id = \$\$$(cat id3)\$\$" &&
+	kill -HUP "$(cat "$TRASH/watch.pid")" && n=$((n + 1)) && reconciles $n &&
+	grep -c "node $(cat id3): .*skipped" "$TRASH/watch.log" >count && echo 2 >expect && test_cmp expect count
+'
+
 test_expect_success 'a deleted node is removed; SIGTERM stops the hook' '
 	db_psql -c "DELETE FROM pureboot.nodes" &&
 	until_ok test ! -e "$root/0000beef" &&

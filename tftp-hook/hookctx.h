@@ -39,6 +39,9 @@ struct hookctx {
 	 * MAC dir (struct node_names, one map per field; reconcile.c) and
 	 * name -> node id. */
 	struct strmap id_serial, id_macdir, owner;
+	/* node id -> a sum of why it was last skipped: the same reason is
+	 * logged once, not at every reconcile (reconcile.c). */
+	struct strmap skip_why;
 	struct nfscfg nfs;
 	int batch;		/* nodes per syncfs batch */
 	unsigned long skipped;

@@ -183,5 +183,6 @@ out:
 	strmap_free(&h.id_serial);
 	strmap_free(&h.id_macdir);
 	strmap_free(&h.owner);
+	strmap_free(&h.skip_why);
 	return rc;
 }

@@ -18,11 +18,29 @@
 
 #define ROOT_MAX 32
 
+/* A node skipped for the reason it was skipped for last time is not
+ * logged again: a periodic reconcile would repeat the line for every
+ * such node at every interval (a few hundred nodes registered without
+ * a model made thousands of lines in minutes).  A new reason is logged,
+ * and so is the old one after the node was fine in between. */
 static void
-log_skip(const struct plan *p)
+log_skip(struct hookctx *h, const struct plan *p)
 {
+	unsigned long long sum = 1469598103934665603ULL;	/* FNV-1a */
+	const unsigned char *c;
+	const char *was;
+	char hex[17];
+
+	for (c = (const unsigned char *)p->why; *c != '\0'; c++)
+		sum = (sum ^ *c) * 1099511628211ULL;
+	snprintf(hex, sizeof(hex), "%016llx", sum);
+	was = strmap_get(&h->skip_why, p->id);
+	if (was != NULL && strcmp(was, hex) == 0)
+		return;
 	hook_log("node %s: %s: skipped, its files stay as they were", p->id,
 	    p->why);
+	/* Without room to remember it, it is logged again next time. */
+	(void)strmap_set(&h->skip_why, p->id, hex);
 }
 
 /* The names node id held at the last reconcile or render. */
@@ -152,8 +170,10 @@ apply(struct hookctx *h, const struct plan *p, struct batch *b,
 
 	plan_names(p, b->want);
 	if (p->kind == PLAN_SKIP) {
-		log_skip(p);
+		log_skip(h, p);
 		h->skipped++;
+	} else {
+		strmap_del(&h->skip_why, p->id);
 	}
 	/* A node's directories go into one batch: the fence before the
 	 * MAC dir, never split across two syncfs. */
