@@ -56,9 +56,9 @@ ssize_t pb_render_pxelinux(char *buf, size_t size,
 ssize_t pb_render_grub(char *buf, size_t size, const struct pb_netboot_in *in,
     struct pb_err *e);
 
-/* grub/grub.cfg, the file GRUB reads when no per-MAC file exists (and
- * the first one when its own search is off): it reads the per-MAC file
- * when there is one, else does what fallback says (discovery, or
+/* grub/grub.cfg, the file Debian's GRUB reads first (it makes no net
+ * config search of its own): it sources the per-MAC file, and only
+ * when there was none does what fallback says (discovery, or
  * PB_NB_LOCAL: nothing bootable). */
 ssize_t pb_render_grub_root(char *buf, size_t size,
     const struct pb_netboot_in *fallback, struct pb_err *e);
@@ -79,9 +79,11 @@ enum pb_loader { PB_LOADER_UBOOT, PB_LOADER_GRUB };
  * pxelinux.cfg/01-<mac>, the IP in upper-case hex shortened one digit
  * at a time, default-<arch>-<soc>-<board>, default-<arch>-<soc>,
  * default-<arch> (each only with its parts; arch "arm" for arm64
- * builds), default.  GRUB: grub/grub.cfg-01-<mac>, the hex IP
- * shortened, grub/grub.cfg.  Returns how many, or -1 with the reason
- * when ip is not a dotted quad. */
+ * builds), default.  GRUB, where a build searches (upstream's net
+ * config search): grub/grub.cfg-01-<mac>, the hex IP shortened,
+ * grub/grub.cfg; Debian 12's asks for grub/grub.cfg alone, which then
+ * sources the per-MAC file (pb_render_grub_root).  Returns how many,
+ * or -1 with the reason when ip is not a dotted quad. */
 int pb_netboot_lookup(enum pb_loader l, const struct pb_mac *m, const char *ip,
     const char *arch, const char *soc, const char *board,
     char out[PB_LOOKUP_MAX][PB_LOOKUP_LEN], struct pb_err *e);

@@ -50,7 +50,7 @@ pb_render_grub(char *buf, size_t size, const struct pb_netboot_in *in,
 	if (check(in, buf, size, cmd, sizeof(cmd), e) == -1)
 		return -1;
 	pb_out_printf(&o, "# PureBoot-Pi: %s\n" HEAD, in->what);
-	pb_out_printf(&o, "set timeout=0\n");
+	pb_out_printf(&o, "set timeout=0\nset pb_node=1\n");
 	body(&o, in, cmd);
 	if (o.full)
 		return pb_fail(e, "grub.cfg: longer than %zu bytes", size - 1);
@@ -70,18 +70,24 @@ pb_render_grub_root(char *buf, size_t size,
 	    fallback->what);
 	pb_out_printf(&o, "set timeout=0\n");
 	/* GRUB prints $net_default_mac as 52:54:00:12:34:56; the hook
-	 * names the per-MAC file with dashes, as GRUB's own search does
-	 * (which, when it runs, has read that file before this one). */
+	 * names the per-MAC file with dashes, as GRUB's own net search
+	 * would (Debian's 2.06 build does none: it reads this file
+	 * first).  source, not a test: "[ -f ]" is always false on
+	 * (tftp), which lists no directory; a file that is not there is
+	 * an error and the script goes on.  The node's own file sets
+	 * pb_node, so that once it was read (an exit never returns; a
+	 * boot that fails does) the fallback never runs. */
+	pb_out_printf(&o, "set pb_node=\n");
 	pb_out_printf(&o, "if regexp --set=1:m1 --set=2:m2 --set=3:m3 "
 	    "--set=4:m4 --set=5:m5 --set=6:m6 "
 	    "'^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):"
 	    "([0-9a-f]{2}):([0-9a-f]{2})$' \"$net_default_mac\"; then\n");
-	pb_out_printf(&o, "\tpb_cfg=\"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-"
+	pb_out_printf(&o, "\tsource \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-"
 	    "$m5-$m6\"\n");
-	pb_out_printf(&o, "\tif [ -f \"$pb_cfg\" ]; then\n");
-	pb_out_printf(&o, "\t\tconfigfile \"$pb_cfg\"\n");
-	pb_out_printf(&o, "\tfi\nfi\n");
+	pb_out_printf(&o, "fi\n");
+	pb_out_printf(&o, "if [ -z \"$pb_node\" ]; then\n");
 	body(&o, fallback, cmd);
+	pb_out_printf(&o, "fi\n");
 	if (o.full)
 		return pb_fail(e, "grub.cfg: longer than %zu bytes", size - 1);
 	return (ssize_t)o.len;

@@ -125,9 +125,10 @@ main(int argc, char **argv)
 	root = nin;
 	root.cmdline = &disc;
 	root.fdt = NULL;
-	if (strcmp(argv[4], "on") == 0)
+	if (strcmp(argv[4], "on") == 0) {
 		root.what = "discovery";
-	else {
+		root.kind = PB_NB_DEPLOY;
+	} else {
 		root.what = "discovery is off";
 		root.kind = PB_NB_LOCAL;
 	}

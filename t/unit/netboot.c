@@ -42,7 +42,7 @@ static const struct { const char *name; struct pb_netboot_in in;
 	  HEAD(Q) "DEFAULT pureboot\nPROMPT 0\nLABEL pureboot\n"
 	  "\tKERNEL deploy-arm64/Image\n\tINITRD deploy-arm64/initramfs.img\n"
 	  "\tAPPEND " WORDS "\n",
-	  HEAD(Q) "set timeout=0\nlinux /deploy-arm64/Image " WORDS "\n"
+	  HEAD(Q) "set timeout=0\nset pb_node=1\nlinux /deploy-arm64/Image " WORDS "\n"
 	  "initrd /deploy-arm64/initramfs.img\nboot\n" },
 	{ "install state, a DTB and board words", { "node (rock-pi-4b)",
 	    PB_NB_DEPLOY, K, "dtbs/rockchip/rk3399-rock-pi-4b.dtb", NULL, &pending, &rock },
@@ -53,7 +53,7 @@ static const struct { const char *name; struct pb_netboot_in in;
 	  "rootwait pureboot.server=" SRV " pureboot.mode=install "
 	  "pureboot.state=pending pureboot.node_id=0b8e2c1a-1234-4abc-8def-"
 	  "0123456789ab pureboot.mac=52:54:00:12:34:56\n",
-	  HEAD("node (rock-pi-4b)") "set timeout=0\nlinux /deploy-arm64/Image "
+	  HEAD("node (rock-pi-4b)") "set timeout=0\nset pb_node=1\nlinux /deploy-arm64/Image "
 	  "console=ttyS2,1500000 earlycon=uart8250,mmio32,0xff1a0000 "
 	  "rootwait pureboot.server=" SRV " pureboot.mode=install "
 	  "pureboot.state=pending pureboot.node_id=0b8e2c1a-1234-4abc-8def-"
@@ -68,16 +68,16 @@ static const struct { const char *name; struct pb_netboot_in in;
 	{ "local boot names no kernel", { Q, PB_NB_LOCAL, K, "dtbs/x.dtb", NULL,
 	    &pending, &qemu },
 	  HEAD(Q) "DEFAULT local\nPROMPT 0\nLABEL local\n\tLOCALBOOT 0\n",
-	  HEAD(Q) "set timeout=0\nexit\n" },
+	  HEAD(Q) "set timeout=0\nset pb_node=1\nexit\n" },
 	{ "local boot without any paths", { Q, PB_NB_LOCAL, NULL, NULL, NULL,
 	    NULL, NULL, NULL },
 	  HEAD(Q) "DEFAULT local\nPROMPT 0\nLABEL local\n\tLOCALBOOT 0\n",
-	  HEAD(Q) "set timeout=0\nexit\n" },
+	  HEAD(Q) "set timeout=0\nset pb_node=1\nexit\n" },
 	{ "discovery", { "discovery", PB_NB_DEPLOY, K, NULL, NULL, &disc, &qemu },
 	  HEAD("discovery") "DEFAULT pureboot\nPROMPT 0\nLABEL pureboot\n"
 	  "\tKERNEL deploy-arm64/Image\n\tINITRD deploy-arm64/initramfs.img\n"
 	  "\tAPPEND " DISC "\n",
-	  HEAD("discovery") "set timeout=0\nlinux /deploy-arm64/Image " DISC
+	  HEAD("discovery") "set timeout=0\nset pb_node=1\nlinux /deploy-arm64/Image " DISC
 	  "\ninitrd /deploy-arm64/initramfs.img\nboot\n" },
 	{ "a DTB and FDTDIR", { Q, PB_NB_DEPLOY, K, "a.dtb", "dtbs", &pending, &qemu },
 	  NULL, NULL },
@@ -134,12 +134,13 @@ renderers(void)
 static void
 grub_root(void)
 {
-	static const char sel[] = "if regexp --set=1:m1 --set=2:m2 --set=3:m3 "
+	static const char sel[] = "set pb_node=\n"
+	    "if regexp --set=1:m1 --set=2:m2 --set=3:m3 "
 	    "--set=4:m4 --set=5:m5 --set=6:m6 '^([0-9a-f]{2}):([0-9a-f]{2}):"
 	    "([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$' "
 	    "\"$net_default_mac\"; then\n"
-	    "\tpb_cfg=\"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\n"
-	    "\tif [ -f \"$pb_cfg\" ]; then\n\t\tconfigfile \"$pb_cfg\"\n\tfi\nfi\n";
+	    "\tsource \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\nfi\n"
+	    "if [ -z \"$pb_node\" ]; then\n";
 	static const struct pb_netboot_in off = { "discovery is off",
 	    PB_NB_LOCAL, NULL, NULL, NULL, NULL, NULL, NULL };
 	char buf[2048], want[2048];
@@ -149,12 +150,12 @@ grub_root(void)
 	    "discovery\n# Written by pureboot-tftp-hook from the database; "
 	    "changes here are overwritten.\nset timeout=0\n%slinux "
 	    "/deploy-arm64/Image " DISC "\ninitrd /deploy-arm64/initramfs.img\n"
-	    "boot\n", sel);
+	    "boot\nfi\n", sel);
 	tap_is(pb_render_grub_root(buf, sizeof(buf), &cases[5].in, &e) < 0 ?
 	    NULL : buf, want, "grub root: per-MAC file, else discovery");
 	snprintf(want, sizeof(want), "# PureBoot-Pi: the GRUB netboot root; "
 	    "discovery is off\n# Written by pureboot-tftp-hook from the "
-	    "database; changes here are overwritten.\nset timeout=0\n%sexit\n",
+	    "database; changes here are overwritten.\nset timeout=0\n%sexit\nfi\n",
 	    sel);
 	tap_is(pb_render_grub_root(buf, sizeof(buf), &off, &e) < 0 ? NULL : buf,
 	    want, "grub root: per-MAC file, else nothing bootable");
