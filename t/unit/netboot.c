@@ -348,6 +348,46 @@ report:
 	}
 }
 
+/* Debian's GRUB reads grub/grub.cfg first: the root must source the
+ * node's own file by the name pb_grub_name gives (the MAC's pairs from
+ * regexp, joined by dashes), that file must set pb_node before it boots
+ * or exits, and the root's fallback must run only without pb_node. */
+static void
+grub_debian_fence(void)
+{
+	static const char src[] = "\tsource \"$prefix/grub.cfg-01-$m1-$m2-$m3-"
+	    "$m4-$m5-$m6\"\n";
+	static const char gate[] = "if [ -z \"$pb_node\" ]; then\n";
+	struct pb_netboot_in node = { Q, PB_NB_DEPLOY, K, NULL, NULL, &pending,
+	    &qemu };
+	char root[2048], buf[2048], name[120], n2[30];
+	const char *set, *act, *g;
+	struct pb_err e;
+	size_t s;
+	int ok;
+
+	ok = pb_render_grub_root(root, sizeof(root), &cases[5].in, &e) > 0;
+	g = ok ? strstr(root, gate) : NULL;
+	pb_grub_name(&mac, n2);
+	tap_ok(ok && strstr(root, src) != NULL &&
+	    strncmp(n2, "grub.cfg-01-", 12) == 0 && g != NULL &&
+	    strstr(root, "linux /") > g,
+	    "grub root: sources grub.cfg-01-<mac>, its fallback only without pb_node");
+	for (s = 0; s < pb_boot_nstates; s++) {
+		node.kind = pb_netboot_kind(pb_boot_states[s].state, 0);
+		ok = pb_render_grub(buf, sizeof(buf), &node, &e) > 0;
+		set = ok ? strstr(buf, "\nset pb_node=1\n") : NULL;
+		act = ok ? strstr(buf, node.kind == PB_NB_LOCAL ? "\nexit\n" :
+		    "\nlinux /") : NULL;
+		snprintf(name, sizeof(name), "grub fence: %s: the node's file sets "
+		    "pb_node first, then %s", pb_boot_states[s].state,
+		    node.kind == PB_NB_LOCAL ? "exits, naming no kernel" : "boots");
+		tap_ok(set != NULL && act != NULL && set < act &&
+		    (node.kind == PB_NB_DEPLOY) == (strstr(buf, "linux") != NULL),
+		    name);
+	}
+}
+
 int
 main(void)
 {
@@ -359,5 +399,6 @@ main(void)
 	kinds();
 	lookups();
 	fence();
+	grub_debian_fence();
 	return tap_done();
 }
