@@ -44,7 +44,7 @@ struct pb_cmdline_in {
 	enum pb_boot_mode mode;
 	const char *server;		/* settings.server_url (pb_url_parse) */
 	const char *state;		/* node state; NULL at the root */
-	const struct pb_serial *serial;	/* NULL at the root */
+	const struct pb_serial *serial;	/* NULL at the root; a board has none */
 	const struct pb_uuid *node_id;	/* NULL at the root */
 	const struct pb_mac *mac;	/* NULL: none */
 	const struct pb_hostname *hostname;	/* NULL: none */

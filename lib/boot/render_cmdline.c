@@ -32,7 +32,8 @@ check_word(const char *what, const char *v, const char *set, struct pb_err *e)
 }
 
 /* A board's extra words: single spaces between cmdline words, none
- * that would set one of ours (pureboot.*), at most 255 bytes. */
+ * that sets what this renderer writes (pureboot.*, console=), at most
+ * 255 bytes. */
 static int
 check_extra(const char *x, struct pb_err *e)
 {
