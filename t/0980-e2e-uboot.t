@@ -49,6 +49,27 @@ test_expect_success 'install state: U-Boot finds the per-MAC file first, boots t
 	dnsmasq_has "sent $root/deploy-arm64/Image to 10.77.0."
 '
 
+# U-Boot's pxe takes a label'"'"'s FDT only when the environment has
+# fdt_addr_r (real boards'"'"' distro-boot environments do; Debian's
+# qemu_arm64 has only fdt_addr, QEMU'"'"'s own tree): this run'"'"'s boot
+# script sets one first.
+test_expect_success 'install state with a DTB: U-Boot fetches the FDT the file names and boots the kernel with it' '
+	boards_dtb "$UBOOT" &&
+	{ echo "setenv fdt_addr_r 0x48000000"; cat "$PB_TOP/conf/u-boot/boot.cmd"; } >fdt.cmd &&
+	mkimage -A arm64 -O linux -T script -C none -d fdt.cmd "$root/boot.scr.uimg" >/dev/null &&
+	test_when_finished "mkimage -A arm64 -O linux -T script -C none -d \"$PB_TOP/conf/u-boot/boot.cmd\" \"$root/boot.scr.uimg\" >/dev/null" &&
+	chmod -R a+rX "$root" &&
+	"$NETBOOT" -d dtbs/qemu/virt.dtb "$root" "$MAC" pending "http://$SRV" on &&
+	grep -q "^	FDT dtbs/qemu/virt.dtb$" "$root/pxelinux.cfg/01-52-54-00-12-34-56" &&
+	: >"$TRASH/dnsmasq.log" &&
+	uboot_start fdt "$MAC" &&
+	test_when_finished "board_stop fdt; cp \"$TRASH/dnsmasq.log\" \"$TRASH/fdt.dnsmasq.log\"" &&
+	qemu_wait fdt "Retrieving file: dtbs/qemu/virt.dtb" 120 &&
+	qemu_wait fdt "init: PureBoot-Pi deploy environment" 240 &&
+	took fdt "/init, booted with the TFTP DTB" &&
+	dnsmasq_has "sent $root/dtbs/qemu/virt.dtb to 10.77.0."
+'
+
 # What dnsmasq saw of U-Boot: its vendor class and the tags the
 # matches a dnsmasq conf would use set (docs/boards.md).
 test_expect_success 'U-Boot DHCPs from dnsmasq with its vendor class, which dhcp-vendorclass matches' '

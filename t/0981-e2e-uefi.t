@@ -50,6 +50,18 @@ test_expect_success 'install state: GRUB reads the root grub.cfg, then the per-M
 	dnsmasq_has "sent $root/deploy-arm64/initramfs.img to 10.77.0."
 '
 
+test_expect_success 'install state with a DTB: GRUB loads it with devicetree and boots the kernel with it' '
+	boards_dtb "$EFI" && chmod -R a+rX "$root" &&
+	"$NETBOOT" -d dtbs/qemu/virt.dtb "$root" "$MAC" pending "http://$SRV" on &&
+	grep -q "^devicetree /dtbs/qemu/virt.dtb$" "$root/grub/grub.cfg-01-52-54-00-12-34-56" &&
+	: >"$TRASH/dnsmasq.log" &&
+	efi_start fdt "$MAC" &&
+	test_when_finished "board_stop fdt; cp \"$TRASH/dnsmasq.log\" \"$TRASH/fdt.dnsmasq.log\"" &&
+	qemu_wait fdt "init: PureBoot-Pi deploy environment" 300 &&
+	dnsmasq_has "dtbs/qemu/virt.dtb to 10.77.0." &&
+	took fdt "/init, booted with the TFTP DTB"
+'
+
 test_expect_success 'UEFI DHCPs with client architecture 11, which dhcp-match tags' '
 	boards_dhcp_seen >seen &&
 	cp seen "$TRASH/dhcp-seen" &&

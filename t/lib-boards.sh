@@ -30,6 +30,17 @@ boards_tree() {
 	cp "$DEPLOY_DIR/initramfs.img" "$root/deploy-arm64/initramfs.img"
 }
 
+# boards_dtb FIRMWARE: QEMU's own device tree for this machine (with
+# that -bios: the tree differs without one) as a file of the DTB store
+# (dtbs/qemu/virt.dtb), to prove FDT/devicetree end to end: a board's
+# real DTB would not boot QEMU.
+boards_dtb() {
+	mkdir -p "$root/dtbs/qemu" &&
+	qemu-system-aarch64 -M virt,dumpdtb="$root/dtbs/qemu/virt.dtb" -cpu cortex-a72 \
+		-smp 2 -m 512 -display none -bios "$1" -nic none >/dev/null 2>&1 &&
+	"$PB_BUILD/pb-fdt-check" "$root/dtbs/qemu/virt.dtb"
+}
+
 tftp_answers() {
 	out=$(ip netns exec "$NS" "$PBTFTP" "$SRV" get .pb-probe 2>&1)
 	case $out in "not served"*) return 0 ;; esac
