@@ -64,6 +64,7 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('nodes_log_state',           'internal',      false),
 	('notify_node',               'internal',      false),
 	('notify_settings',           'internal',      false),
+	('notify_board_nodes',        'internal',      false),
 	('notify_workflow_nodes',     'internal',      false),
 	('retry_secs',                'internal',      false),
 	('setting',                   'internal',      false),

@@ -9,7 +9,7 @@ test_expect_success 'scripts/ and .ci/ are shellcheck-clean' '
 
 test_expect_success 't/ is shellcheck-clean' '
 	cd "$PB_TOP" &&
-	shellcheck t/lib.sh t/lib-api.sh t/lib-hook.sh t/lib-run.sh t/deploy-lib.sh t/*.t
+	shellcheck t/lib.sh t/lib-api.sh t/lib-hook.sh t/lib-run.sh t/lib-boards.sh t/deploy-lib.sh t/*.t
 '
 
 test_done

@@ -1,7 +1,7 @@
 # Test tools and the C unit tests (t/unit/*.c, each its own TAP binary).
 UNIT_SRC = $(wildcard t/unit/*.c)
 UNITS    = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
-PROGS   += $(BUILD)/pb-listen $(BUILD)/pb-boot-states $(UNITS)
+PROGS   += $(BUILD)/pb-listen $(BUILD)/pb-boot-states $(BUILD)/pb-netboot $(BUILD)/pb-fdt-check $(UNITS)
 
 $(BUILD)/pb-listen: $(BUILD)/obj/t/tools/pb-listen.o
 	$(LINK)
@@ -23,4 +23,10 @@ $(BUILD)/unit/api_%: $(BUILD)/obj/t/unit/api_%.o $(LIBAPI) $(LIBPB)
 
 $(BUILD)/unit/hook_%: $(BUILD)/obj/t/unit/hook_%.o $(LIBHOOK) $(LIBPB)
 	@mkdir -p $(@D)
+	$(LINK)
+
+$(BUILD)/pb-netboot: $(BUILD)/obj/t/tools/pb-netboot.o $(LIBPB)
+	$(LINK)
+
+$(BUILD)/pb-fdt-check: $(BUILD)/obj/t/tools/pb-fdt-check.o $(LIBPB)
 	$(LINK)

@@ -27,6 +27,10 @@ struct pb_config_in {
 	size_t nsections;
 };
 
+/* A file's comment line: 0 to 100 of [A-Za-z0-9 ._-+():]; file names
+ * the file in the reason ("config.txt"). */
+int pb_check_comment(const char *file, const char *c, struct pb_err *e);
+
 ssize_t pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
     struct pb_err *e);
 
@@ -40,7 +44,7 @@ struct pb_cmdline_in {
 	enum pb_boot_mode mode;
 	const char *server;		/* settings.server_url (pb_url_parse) */
 	const char *state;		/* node state; NULL at the root */
-	const struct pb_serial *serial;	/* NULL at the root */
+	const struct pb_serial *serial;	/* NULL at the root; a board has none */
 	const struct pb_uuid *node_id;	/* NULL at the root */
 	const struct pb_mac *mac;	/* NULL: none */
 	const struct pb_hostname *hostname;	/* NULL: none */
@@ -51,8 +55,23 @@ struct pb_cmdline_in {
 	const char *nfs_options;
 };
 
+/* A board that is not a Pi (lib/boot/netboot.h): its serial console,
+ * "ttyAMA0" or "ttyS2,1500000", for console=, and its own words
+ * (pureboot.boards.cmdline_extra), space-separated, each a cmdline
+ * word, none of ours (pureboot.*, console=); NULL: none.  Such a node
+ * has no serial: the command line names it by its MAC. */
+struct pb_cmdline_board {
+	const char *console;
+	const char *extra;
+};
+
 ssize_t pb_render_cmdline(char *buf, size_t size,
     const struct pb_cmdline_in *in, struct pb_err *e);
+/* The same for a board: board NULL is the Pi's console=serial0,115200
+ * console=tty1 (pb_render_cmdline). */
+ssize_t pb_render_cmdline_board(char *buf, size_t size,
+    const struct pb_cmdline_in *in, const struct pb_cmdline_board *board,
+    struct pb_err *e);
 
 const char *pb_boot_mode_name(enum pb_boot_mode m);
 

@@ -31,9 +31,48 @@ check_word(const char *what, const char *v, const char *set, struct pb_err *e)
 	return 0;
 }
 
+/* A board's extra words: single spaces between cmdline words, none
+ * that sets what this renderer writes (pureboot.*, console=), at most
+ * 255 bytes. */
+static int
+check_extra(const char *x, struct pb_err *e)
+{
+	char w[256], q[64];
+	const char *p, *sp;
+	size_t n;
+
+	if (x == NULL)
+		return 0;
+	if (*x == '\0' || strlen(x) > 255)
+		return pb_fail(e, "cmdline.txt: extra \"%s\" is not 1 to 255 "
+		    "bytes", (pb_quote(q, sizeof(q), x, 40), q));
+	for (p = x;; p = sp + 1) {
+		sp = strchr(p, ' ');
+		n = sp != NULL ? (size_t)(sp - p) : strlen(p);
+		memcpy(w, p, n);
+		w[n] = '\0';
+		if (pb_check_cmdword("cmdline.txt: extra word", w, e) == -1)
+			return -1;
+		if (strncmp(w, "pureboot.", 9) == 0 ||
+		    strncmp(w, "console=", 8) == 0)
+			return pb_fail(e, "cmdline.txt: extra word \"%s\" sets "
+			    "what the renderer owns", (pb_quote(q, sizeof(q), w,
+			    40), q));
+		if (sp == NULL)
+			return 0;
+	}
+}
+
 ssize_t
 pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
     struct pb_err *e)
+{
+	return pb_render_cmdline_board(buf, size, in, NULL, e);
+}
+
+ssize_t
+pb_render_cmdline_board(char *buf, size_t size, const struct pb_cmdline_in *in,
+    const struct pb_cmdline_board *board, struct pb_err *e)
 {
 	struct pb_out o = { buf, size, 0, 0 };
 	struct pb_err why;
@@ -48,15 +87,17 @@ pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
 	if (pb_server_url_check(in->server, &why) == -1)
 		return pb_fail(e, "cmdline.txt: %s", why.msg);
 	if (in->mode != PB_MODE_DISCOVERY) {
-		if (in->serial == NULL || in->node_id == NULL)
+		if ((in->serial == NULL && in->mac == NULL) ||
+		    in->node_id == NULL)
 			return pb_fail(e, "cmdline.txt: a node needs its serial "
-			    "and id");
+			    "or MAC, and its id");
 		if (check_word("state", in->state, "abcdefghijklmnopqrstuvwxyz_",
 		    e) == -1)
 			return -1;
 		/* The validated types cannot hold anything else; checked
 		 * again because a cmdline word is where it would hurt. */
-		if (check_word("serial", in->serial->s, "0123456789abcdef", e) == -1 ||
+		if ((in->serial != NULL &&
+		    check_word("serial", in->serial->s, "0123456789abcdef", e) == -1) ||
 		    check_word("node_id", in->node_id->s, "0123456789abcdef-", e) == -1 ||
 		    (in->mac != NULL &&
 		    check_word("mac", in->mac->s, "0123456789abcdef:", e) == -1) ||
@@ -72,15 +113,26 @@ pb_render_cmdline(char *buf, size_t size, const struct pb_cmdline_in *in,
 	    e) == -1))
 		return -1;
 
-	/* serial0 is rewritten by the firmware to the UART that
-	 * enable_uart=1 turned on, whichever the board has. */
-	pb_out_word(&o, "console=serial0,115200");
-	pb_out_word(&o, "console=tty1");
+	if (board != NULL && (pb_check_cmdword("cmdline.txt: console",
+	    board->console, e) == -1 || check_extra(board->extra, e) == -1))
+		return -1;
+
+	if (board != NULL)
+		pb_out_word(&o, "console=%s", board->console);
+	else {
+		/* serial0 is rewritten by the firmware to the UART that
+		 * enable_uart=1 turned on, whichever the board has. */
+		pb_out_word(&o, "console=serial0,115200");
+		pb_out_word(&o, "console=tty1");
+	}
+	if (board != NULL && board->extra != NULL)
+		pb_out_word(&o, "%s", board->extra);
 	pb_out_word(&o, "pureboot.server=%s", in->server);
 	pb_out_word(&o, "pureboot.mode=%s", pb_boot_mode_name(in->mode));
 	if (in->mode != PB_MODE_DISCOVERY) {
 		pb_out_word(&o, "pureboot.state=%s", in->state);
-		pb_out_word(&o, "pureboot.serial=%s", in->serial->s);
+		if (in->serial != NULL)
+			pb_out_word(&o, "pureboot.serial=%s", in->serial->s);
 		pb_out_word(&o, "pureboot.node_id=%s", in->node_id->s);
 		if (in->mac != NULL)
 			pb_out_word(&o, "pureboot.mac=%s", in->mac->s);

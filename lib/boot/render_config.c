@@ -23,15 +23,16 @@ check_filter(const char *f, struct pb_err *e)
 	return 0;
 }
 
-static int
-check_comment(const char *c, struct pb_err *e)
+int
+pb_check_comment(const char *file, const char *c, struct pb_err *e)
 {
 	char q[64];
 
-	if (strspn(c, PB_ALNUM " ._-+()") != strlen(c) || strlen(c) > 100)
-		return pb_fail(e, "config.txt: comment \"%s\" has characters "
-		    "outside A-Z a-z 0-9 space . _ - + ( )",
-		    (pb_quote(q, sizeof(q), c, 40), q));
+	if (c == NULL || strspn(c, PB_ALNUM " ._-+():") != strlen(c) ||
+	    strlen(c) > 100)
+		return pb_fail(e, "%s: comment \"%s\" has characters "
+		    "outside A-Z a-z 0-9 space . _ - + ( ) :", file,
+		    (pb_quote(q, sizeof(q), c ? c : "", 40), q));
 	return 0;
 }
 
@@ -47,7 +48,7 @@ pb_render_config(char *buf, size_t size, const struct pb_config_in *in,
 		return pb_fail(e, "config.txt: no room");
 	if (in->nsections == 0)
 		return pb_fail(e, "config.txt: no model section");
-	if (check_comment(in->what, e) == -1)
+	if (pb_check_comment("config.txt", in->what, e) == -1)
 		return -1;
 	if (in->initramfs != NULL &&
 	    pb_check_relpath("config.txt: initramfs", in->initramfs, e) == -1)

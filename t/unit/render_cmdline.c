@@ -82,6 +82,42 @@ main(void)
 		    NODE("active"), NULL, NULL, "nfs", "/nfsroot/${serial}",
 		    "vers=3" }, NULL },
 	};
+	const struct {
+		const char *name;
+		struct pb_cmdline_in in;
+		struct pb_cmdline_board b;
+		const char *want;
+	} boards[] = {
+		{ "board node named by MAC, its console and words", {
+		    PB_MODE_INSTALL, "http://a", "pending", NULL, &id, &mac, NULL,
+		    NULL, NULL, NULL }, { "ttyS2,1500000", "earlycon rootwait" },
+		  "console=ttyS2,1500000 earlycon rootwait pureboot.server=http://a "
+		  "pureboot.mode=install pureboot.state=pending "
+		  "pureboot.node_id=0b8e2c1a-1234-4abc-8def-0123456789ab "
+		  "pureboot.mac=dc:a6:32:01:02:03\n" },
+		{ "board at discovery, no words", { PB_MODE_DISCOVERY, "http://a",
+		    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		  { "ttyAMA0", NULL },
+		  "console=ttyAMA0 pureboot.server=http://a pureboot.mode=discovery\n" },
+		{ "board words with two spaces", { PB_MODE_DISCOVERY, "http://a",
+		    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		  { "ttyAMA0", "a  b" }, NULL },
+		{ "board words setting console=", { PB_MODE_DISCOVERY, "http://a",
+		    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		  { "ttyAMA0", "console=tty0" }, NULL },
+		{ "board words setting pureboot.state", { PB_MODE_DISCOVERY,
+		    "http://a", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		  { "ttyAMA0", "quiet pureboot.state=installed" }, NULL },
+		{ "board console with a quote", { PB_MODE_DISCOVERY, "http://a",
+		    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		  { "tty'S0", NULL }, NULL },
+		{ "board without a console", { PB_MODE_DISCOVERY, "http://a",
+		    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+		  { NULL, NULL }, NULL },
+		{ "node with neither serial nor MAC", { PB_MODE_INSTALL,
+		    "http://a", "pending", NULL, &id, NULL, NULL, NULL, NULL, NULL },
+		  { "ttyAMA0", NULL }, NULL },
+	};
 	static const struct { const char *v; int ok; } files[] = {
 		{ "kernel8.img", 1 }, { "overlays/x.dtbo", 1 }, { "a..b", 0 },
 		{ "../x", 0 }, { "x/", 0 }, { "a//b", 0 }, { "a/.b", 0 },
@@ -110,6 +146,13 @@ main(void)
 			    "  the reason says cmdline.txt");
 			printf("# %s\n", e.msg);
 		}
+	}
+	for (i = 0; i < N(boards); i++) {
+		n = pb_render_cmdline_board(buf, sizeof(buf), &boards[i].in,
+		    &boards[i].b, &e);
+		tap_is(n < 0 ? NULL : buf, boards[i].want, boards[i].name);
+		if (n < 0)
+			printf("# %s\n", e.msg);
 	}
 	n = pb_render_cmdline(buf, 40, &cases[1].in, &e);
 	tap_ok(n == -1, "a buffer too small is an error, not a cut line");
