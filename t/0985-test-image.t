@@ -26,7 +26,7 @@ test_expect_success 'partition table: DOS, FAT32 bootable at 1 MiB, then Linux t
 	cat >expect <<-EOF &&
 	dos
 	2048 c true
-	$((2048 + 128 * 2048)) 83 false
+	$((2048 + 64 * 2048)) 83 false
 	EOF
 	test_cmp expect actual &&
 	[ "$p2" -eq $(($(wc -c <disk.img) / 512)) ]
@@ -58,7 +58,7 @@ test_expect_success 'labels: vfat "system-boot" and ext4 "writable", both clean'
 ext_cat() { debugfs -R "cat $1" root.ext4 2>/dev/null; }
 ext_ls() { debugfs -R "ls -p $1" root.ext4 2>/dev/null | cut -d/ -f6 | sed "/^$/d"; }
 # ext_size PATH: its size, or nothing when it does not exist.
-ext_size() { debugfs -R "stat $1" root.ext4 2>/dev/null | sed -n "s/.*Size: \([0-9]*\).*/\1/p"; }
+ext_size() { debugfs -R "stat $1" root.ext4 2>/dev/null | sed -n "s/.*Project: .*Size: \([0-9]*\).*/\1/p"; }
 
 test_expect_success 'extlinux/extlinux.conf on the FAT partition names files that are there' '
 	mtype -i "$FAT" ::extlinux/extlinux.conf >extlinux.conf &&
@@ -101,7 +101,7 @@ test_expect_success 'the NoCloud seed: user-data, meta-data, network-config on s
 	echo "#cloud-config" >expect && test_cmp expect actual &&
 	mtype -i "$FAT" ::meta-data | grep -q "^instance-id: " &&
 	mtype -i "$FAT" ::network-config | grep -q "^version: 2" &&
-	dd if=disk.img of=boot.vfat bs=1M iflag=skip_bytes skip="$fat_off" count=128 2>/dev/null &&
+	dd if=disk.img of=boot.vfat bs=1M iflag=skip_bytes skip="$fat_off" count=64 2>/dev/null &&
 	fsck.vfat -n boot.vfat >fsck.out 2>&1 || { cat fsck.out; false; }
 '
 

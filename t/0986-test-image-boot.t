@@ -43,7 +43,7 @@ test_expect_success 'U-Boot finds extlinux/extlinux.conf on system-boot and boot
 		-bios "$UBOOT" -display none -monitor none -serial file:console.log \
 		-drive if=none,file=disk.img,format=raw,id=hd -device virtio-blk-pci,drive=hd \
 		-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22" \
-		-device virtio-net-pci,netdev=net0 \
+		-device virtio-net-pci,netdev=net0,romfile= \
 		-pidfile qemu.pid -daemonize &&
 	wait_for "U-Boot to find extlinux.conf" 120 has console.log "Found /extlinux/extlinux.conf" &&
 	echo "# extlinux.conf found at $(since) s" &&
