@@ -4,9 +4,9 @@ test_description='the test OS image boots in QEMU under U-Boot: extlinux.conf, t
 
 UBOOT=/usr/lib/u-boot/qemu_arm64/u-boot.bin
 HOST=pb-image-test
-# Seconds since the test started, for the phase times.
-t0=$(date +%s)
-since() { echo $(($(date +%s) - t0)); }
+# Each phase's time, in seconds since QEMU started, into ./phases
+# (printed at the end as TAP comments).
+phase() { echo "$1 at $(($(date +%s) - $(cat t0))) s" >>phases; }
 
 test_expect_success 'setup: the image, 256 MiB more disk, a key and a NoCloud seed' '
 	xz=$("$PB_TOP/scripts/test-image" path) &&
@@ -45,10 +45,11 @@ test_expect_success 'U-Boot finds extlinux/extlinux.conf on system-boot and boot
 		-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22" \
 		-device virtio-net-pci,netdev=net0,romfile= \
 		-pidfile qemu.pid -daemonize &&
+	date +%s >t0 &&
 	wait_for "U-Boot to find extlinux.conf" 120 has console.log "Found /extlinux/extlinux.conf" &&
-	echo "# extlinux.conf found at $(since) s" &&
+	phase "extlinux.conf found" &&
 	wait_for "the kernel to start" 120 has console.log "Booting Linux on physical CPU" &&
-	echo "# kernel started at $(since) s"
+	phase "kernel started"
 '
 
 ssh_vm() {
@@ -58,11 +59,12 @@ ssh_vm() {
 
 test_expect_success 'cloud-init runs from the seed and ssh lets the seeded key in' '
 	wait_for "cloud-init to finish" 600 has console.log "Cloud-init v. .* finished" &&
-	echo "# cloud-init finished at $(since) s" &&
+	phase "cloud-init finished" &&
 	wait_for "ssh with the seeded key" 120 ssh_vm true &&
-	echo "# ssh in at $(since) s" &&
+	phase "ssh in" &&
 	ssh_vm cloud-init status --wait >status &&
-	grep -x "status: done" status
+	grep -x "status: done" status &&
+	ssh_vm systemd-analyze | head -n 1 | sed "s/^/systemd-analyze: /" >>phases
 '
 
 test_expect_success 'the booted system: hostname, NoCloud on the FAT partition, a machine-id, host keys, the grown root' '
@@ -83,7 +85,8 @@ test_expect_success 'the booted system: hostname, NoCloud on the FAT partition, 
 test_expect_success 'it powers off' '
 	ssh_vm sudo systemctl poweroff || :
 	wait_for "QEMU to exit" 120 sh -c "! kill -0 \$(cat qemu.pid) 2>/dev/null" &&
-	echo "# powered off at $(since) s"
+	phase "powered off"
 '
 
+[ ! -s phases ] || sed 's/^/# /' phases
 test_done
