@@ -116,7 +116,17 @@ test_expect_success 'cloud-init: NoCloud on the FAT label system-boot, as Ubuntu
 	EOF
 	test_cmp expect actual &&
 	test -n "$(ext_size /usr/bin/cloud-init)" &&
-	test -n "$(ext_size /etc/systemd/system/cloud-init.target.wants/cloud-init.service)$(ext_ls /etc/systemd/system/cloud-init.target.wants)"
+	ext_ls /etc/systemd/system/cloud-init.target.wants | sort >actual &&
+	cat >expect <<-\EOF &&
+	.
+	..
+	cloud-config.service
+	cloud-final.service
+	cloud-init-hotplugd.socket
+	cloud-init-local.service
+	cloud-init.service
+	EOF
+	test_cmp expect actual
 '
 
 test_expect_success 'fstab mounts both by LABEL; the kernel modules match the kernel' '
@@ -127,6 +137,12 @@ test_expect_success 'fstab mounts both by LABEL; the kernel modules match the ke
 	EOF
 	test_cmp expect actual &&
 	test -n "$(ext_size "/usr/lib/modules/$(cat kver)/modules.dep")"
+'
+
+test_expect_success 'sshd and systemd-networkd start at boot' '
+	ext_ls /etc/systemd/system/multi-user.target.wants >wants &&
+	grep -qx ssh.service wants &&
+	grep -qx systemd-networkd.service wants
 '
 
 test_expect_success 'first-boot state: empty machine-id, no ssh host keys, sshd and sudo there' '

@@ -46,6 +46,7 @@ test_expect_success 'U-Boot finds extlinux/extlinux.conf on system-boot and boot
 		-device virtio-net-pci,netdev=net0,romfile= \
 		-pidfile qemu.pid -daemonize &&
 	date +%s >t0 &&
+	cp qemu.pid qemu.pid.kept &&
 	wait_for "U-Boot to find extlinux.conf" 120 has console.log "Found /extlinux/extlinux.conf" &&
 	phase "extlinux.conf found" &&
 	wait_for "the kernel to start" 120 has console.log "Booting Linux on physical CPU" &&
@@ -72,6 +73,7 @@ test_expect_success 'the booted system: hostname, NoCloud on the FAT partition, 
 	ssh_vm cat /run/cloud-init/result.json >result.json &&
 	jq -r ".v1.datasource" result.json >ds &&
 	grep -q "DataSourceNoCloud \[seed=/dev/vda1\]" ds &&
+	jq -c ".v1.errors" result.json >errors && echo "[]" >expect && test_cmp expect errors &&
 	ssh_vm cat /etc/machine-id >mid &&
 	grep -qx "[0-9a-f]\{32\}" mid &&
 	ssh_vm ls /etc/ssh >ls && grep -q "^ssh_host_ed25519_key.pub$" ls &&
@@ -84,7 +86,7 @@ test_expect_success 'the booted system: hostname, NoCloud on the FAT partition, 
 
 test_expect_success 'it powers off' '
 	ssh_vm sudo systemctl poweroff || :
-	wait_for "QEMU to exit" 120 sh -c "! kill -0 \$(cat qemu.pid) 2>/dev/null" &&
+	wait_for "QEMU to exit" 120 sh -c "! kill -0 \$(cat qemu.pid.kept) 2>/dev/null" &&
 	phase "powered off"
 '
 
