@@ -64,10 +64,10 @@ migrate:
 # The whole suite against real PostgreSQL and nginx; --timer shows
 # which files are slow.
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all test-image
 	@PB_BUILD=$(abspath $(BUILD)) prove --timer -j2 t/
 
-test: all
+test: all test-image
 	@PB_BUILD=$(abspath $(BUILD)) prove --timer -j2 t/
 
 # make check three times in a row beside stress-ng --cpu 2, as on a busy
