@@ -112,6 +112,8 @@ static const struct xcase {
 	{ "${server", 1, "has an unterminated '${'", 0 },
 	{ "${}", 1, "has an empty or overlong variable name in '${...}'", 0 },
 	{ "${Server}", 1, "has '${Server}', which is not a variable name", 0 },
+	/* found by fuzz/workflow.c: the name went into the reason as it was */
+	{ "${a\tb}", 1, "has '${a\\x09b}', which is not a variable name", 0 },
 	{ "cost: $5", 1, "has a '$' not followed by '{'; variables are written ${name}", 0 },
 };
 
