@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/json_iter.h"
 #include "core/nodestate.h"
 #include "wf/wf_load.h"
@@ -423,15 +424,16 @@ step_of(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 {
 	const char *k, *found = NULL;
 	json_t *val;
+	char q[4 * 40 + 4];	/* a step name from the file, quoted */
 	int s;
 
 	if (json_is_string(st)) {
 		*name = json_string_value(st);
+		pb_quote(q, sizeof(q), *name, 40);
 		if ((s = in_list(*name, step_names)) == -1)
-			err(v, list, NULL, i, 0, path, "unknown step \"%.40s\"; "
+			err(v, list, NULL, i, 0, path, "unknown step \"%s\"; "
 			    "steps are enable_ssh, set_hostname, ssh_keys, "
-			    "cloud_init, resize_rootfs, script, packages",
-			    *name);
+			    "cloud_init, resize_rootfs, script, packages", q);
 		return s;
 	}
 	if (!json_is_object(st)) {
@@ -451,9 +453,10 @@ step_of(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 	}
 	if (found == NULL) {
 		k = json_object_iter_key(json_object_iter(pb_json_iterable(st)));
-		err(v, list, NULL, i, 0, path, "unknown step \"%.40s\"; steps "
+		pb_quote(q, sizeof(q), k ? k : "", 40);
+		err(v, list, NULL, i, 0, path, "unknown step \"%s\"; steps "
 		    "are enable_ssh, set_hostname, ssh_keys, cloud_init, "
-		    "resize_rootfs, script, packages", k ? k : "");
+		    "resize_rootfs, script, packages", q);
 		return -1;
 	}
 	*name = found;

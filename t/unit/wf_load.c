@@ -59,6 +59,15 @@ static const struct {
 	  "t.yaml:7:3: variables.\\xc3\\xa9: \"\\xc3\\xa9\" is not a variable "
 	  "name (a lower-case letter, then up to 31 lower-case letters, "
 	  "digits, '_')" },
+	{ "a tag's %-escaped byte is escaped in the error",
+	  "id: !<tag:%01> k\n", "t.yaml:1:5: yaml: tag \"tag:\\x01\" is not "
+	  "allowed (no tags in workflow files)" },
+	{ "an unknown step with a tab is escaped in the error",
+	  "id: k\nname: K\narch: aarch64\ninstall_method: image\n"
+	  "image_url: http://s/i.img\npost_install:\n  - \"a\\tb\"\n",
+	  "t.yaml:7:5: post_install[0]: unknown step \"a\\x09b\"; steps are "
+	  "enable_ssh, set_hostname, ssh_keys, cloud_init, resize_rootfs, "
+	  "script, packages" },
 };
 
 static const struct {
