@@ -287,6 +287,16 @@ wf_check_package(const char *what, const char *s, struct pb_err *e)
 }
 
 int
+wf_check_nfs_options(const char *what, const char *s, struct pb_err *e)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255)
+		return pb_refuse(e, what, s, "is not 1 to 255 characters");
+	return pb_check_set(what, s, PB_ALNUM ".,=_:/-", "NFS mount options", e);
+}
+
+int
 wf_check_iface(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);

@@ -69,7 +69,7 @@ static const struct rootkey rootkeys[] = {
 	{ { "nfs_server", F_STR, pb_check_host, 1, 0, 0 }, MN, MN },
 	{ { "nfs_base_path", F_STR, pb_check_abspath, 1, 0, 0 }, MN, MN },
 	{ { "nfs_image", F_STR, pb_check_filename, 1, 0, 0 }, MN, MN },
-	{ { "nfs_options", F_STR, pb_check_cmdword, 1, 0, 0 }, MN, 0 },
+	{ { "nfs_options", F_STR, wf_check_nfs_options, 1, 0, 0 }, MN, 0 },
 	{ { "nfs_mode", F_STR, rule_nfs_mode, 0, 0, 0 }, MN, 0 },
 	{ { "script", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
 	{ { "script_args", F_STR, wf_check_args, 1, 0, 0 }, MS, 0 },
