@@ -182,9 +182,11 @@ files(struct buf *b, const json_t *arr, struct pb_err *e)
 			for (j = 0; j < N(file_keys); j++)
 				if (strcmp(name, file_keys[j].json) == 0)
 					break;
-			if (j == N(file_keys))
-				return pb_fail(e, "files[%zu]: key \"%.40s\" has no "
-				    "env form", i, name);
+			if (j == N(file_keys)) {
+				pb_quote(env, sizeof(env), name, 12);
+				return pb_fail(e, "files[%zu]: key \"%s\" has no "
+				    "env form", i, env);
+			}
 		}
 		for (j = 0; j < N(file_keys); j++) {
 			v = json_object_get(f, file_keys[j].json);

@@ -94,9 +94,15 @@ pb_qf_limit(const char *in, const char *name, void *out, struct pb_err *e)
 int
 pb_qf_format(const char *in, const char *name, void *out, struct pb_err *e)
 {
+	char q[40];
+
 	(void)name;
-	if (strcmp(in, "env") != 0 && strcmp(in, "json") != 0)
-		return pb_fail(e, "format \"%.8s\" is not json or env", in);
+	/* Quoted: the value is decoded from %-escapes and may hold any
+	 * byte, and the reason goes into a JSON reply and the log. */
+	if (strcmp(in, "env") != 0 && strcmp(in, "json") != 0) {
+		pb_quote(q, sizeof(q), in, 8);
+		return pb_fail(e, "format \"%s\" is not json or env", q);
+	}
 	*(int *)out = strcmp(in, "env") == 0;
 	return 0;
 }

@@ -4,7 +4,7 @@ test_description='every shell script is shellcheck-clean'
 
 test_expect_success 'scripts/ and .ci/ are shellcheck-clean' '
 	cd "$PB_TOP" &&
-	shellcheck -x scripts/deps scripts/migrate scripts/run scripts/stack.sh scripts/cycles scripts/test-image .ci/run
+	shellcheck -x scripts/deps scripts/migrate scripts/run scripts/stack.sh scripts/cycles scripts/test-image .ci/run fuzz/run
 '
 
 test_expect_success 't/ is shellcheck-clean' '

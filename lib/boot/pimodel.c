@@ -109,6 +109,19 @@ pb_pimodel_file(unsigned kinds, size_t i)
 }
 
 int
+pb_pimodel_fetches(unsigned kinds, const char *name)
+{
+	const char *c;
+	size_t m, n;
+
+	for (m = 0; m < PB_NMODELS; m++)
+		for (n = 0; (c = candidate(&table[m], kinds, n)) != NULL; n++)
+			if (strcmp(c, name) == 0)
+				return 1;
+	return 0;
+}
+
+int
 pb_pimodel_filter_applies(const struct pb_pimodel *pm,
     const struct pb_serial *serial, const char *filter)
 {

@@ -57,6 +57,12 @@ struct pb_pimodel {
  *	for (i = 0; (n = pb_pimodel_file(PB_PIFILE_DTB, i)) != NULL; i++) */
 const char *pb_pimodel_file(unsigned kinds, size_t i);
 
+/* Does some model fetch name, of the kinds asked for, from the TFTP
+ * root?  The same answer as looking for it in pb_pimodel_file's list,
+ * in one pass over the table: that list costs a pass per name it
+ * skips as a duplicate, and the hook asks for every name it checks. */
+int pb_pimodel_fetches(unsigned kinds, const char *name);
+
 /* NULL for a value outside the enum. */
 const struct pb_pimodel *pb_pimodel(enum pb_model m);
 

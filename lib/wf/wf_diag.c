@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "wf/wf_diag.h"
 
 void
@@ -50,7 +51,10 @@ wf_diag_add(struct pb_wf_diag *d, int line, int col, const char *key,
 	w = &d->e[d->n++];
 	w->line = line;
 	w->col = col;
-	snprintf(w->key, sizeof(w->key), "%s", key);
+	/* A key path is made of the file's own keys, any bytes YAML can
+	 * hold: escaped as every untrusted value in a message is, so an
+	 * error line stays one printable line (a terminal, a JSON reply). */
+	pb_quote(w->key, sizeof(w->key), key, sizeof(w->key));
 	va_start(ap, fmt);
 	vsnprintf(w->reason, sizeof(w->reason), fmt, ap);
 	va_end(ap);

@@ -277,7 +277,7 @@ nfs_values(struct rctx *c, struct pb_wf_nfs *v, struct pb_err *e)
 	    sizeof(v->path), e) == -1)
 		return -1;
 	if (opt != NULL)
-		return resolve(c, "nfs_options", opt, pb_check_cmdword,
+		return resolve(c, "nfs_options", opt, wf_check_nfs_options,
 		    v->options, sizeof(v->options), e);
 	snprintf(v->options, sizeof(v->options), "%s", DEFAULT_NFS_OPTIONS);
 	return 0;

@@ -287,6 +287,16 @@ wf_check_package(const char *what, const char *s, struct pb_err *e)
 }
 
 int
+wf_check_nfs_options(const char *what, const char *s, struct pb_err *e)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255)
+		return pb_refuse(e, what, s, "is not 1 to 255 characters");
+	return pb_check_set(what, s, PB_ALNUM ".,=_:/-", "NFS mount options", e);
+}
+
+int
 wf_check_iface(const char *what, const char *s, struct pb_err *e)
 {
 	size_t n = strlen(s);
@@ -355,7 +365,7 @@ walk(const char *what, const char *tmpl, ref_fn *fn, void *ctx,
     struct pb_err *e)
 {
 	const char *p = tmpl, *d, *close;
-	char name[40];
+	char name[40], q[4 * sizeof(name) + 4];
 	size_t n;
 
 	while ((d = strchr(p, '$')) != NULL) {
@@ -375,9 +385,12 @@ walk(const char *what, const char *tmpl, ref_fn *fn, void *ctx,
 			    "overlong variable name in '${...}'");
 		memcpy(name, d + 2, n);
 		name[n] = '\0';
-		if (wf_check_varname("", name, NULL) == -1)
+		/* Quoted: the name is any bytes of the file but '}'. */
+		if (wf_check_varname("", name, NULL) == -1) {
+			pb_quote(q, sizeof(q), name, sizeof(name));
 			return pb_refuse(e, what, tmpl, "has '${%s}', which is "
-			    "not a variable name", name);
+			    "not a variable name", q);
+		}
 		if (fn(ctx, what, tmpl, NULL, 0, name, e) == -1)
 			return -1;
 		p = close + 1;

@@ -44,6 +44,12 @@ int wf_check_ssh_key(const char *what, const char *s, struct pb_err *e);
 int wf_check_password_hash(const char *what, const char *s, struct pb_err *e);
 /* A Debian package name. */
 int wf_check_package(const char *what, const char *s, struct pb_err *e);
+/* NFS mount options: 1 to 255 of [A-Za-z0-9.,=_:/-], the set the
+ * agent takes as PB_NFS_OPTIONS (docs/agent-contract.md), which is
+ * also a cmdline.txt word.  Not pb_check_cmdword: its '@' and '+'
+ * passed the loader, then had no env form, so the API could not
+ * serve such a node its boot answer (found by fuzz/workflow.c). */
+int wf_check_nfs_options(const char *what, const char *s, struct pb_err *e);
 /* A network interface name. */
 int wf_check_iface(const char *what, const char *s, struct pb_err *e);
 /* A tz database name (Europe/Berlin, UTC). */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/json_iter.h"
 #include "core/nodestate.h"
 #include "wf/wf_load.h"
@@ -68,7 +69,7 @@ static const struct rootkey rootkeys[] = {
 	{ { "nfs_server", F_STR, pb_check_host, 1, 0, 0 }, MN, MN },
 	{ { "nfs_base_path", F_STR, pb_check_abspath, 1, 0, 0 }, MN, MN },
 	{ { "nfs_image", F_STR, pb_check_filename, 1, 0, 0 }, MN, MN },
-	{ { "nfs_options", F_STR, pb_check_cmdword, 1, 0, 0 }, MN, 0 },
+	{ { "nfs_options", F_STR, wf_check_nfs_options, 1, 0, 0 }, MN, 0 },
 	{ { "nfs_mode", F_STR, rule_nfs_mode, 0, 0, 0 }, MN, 0 },
 	{ { "script", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
 	{ { "script_args", F_STR, wf_check_args, 1, 0, 0 }, MS, 0 },
@@ -423,15 +424,16 @@ step_of(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 {
 	const char *k, *found = NULL;
 	json_t *val;
+	char q[4 * 40 + 4];	/* a step name from the file, quoted */
 	int s;
 
 	if (json_is_string(st)) {
 		*name = json_string_value(st);
+		pb_quote(q, sizeof(q), *name, 40);
 		if ((s = in_list(*name, step_names)) == -1)
-			err(v, list, NULL, i, 0, path, "unknown step \"%.40s\"; "
+			err(v, list, NULL, i, 0, path, "unknown step \"%s\"; "
 			    "steps are enable_ssh, set_hostname, ssh_keys, "
-			    "cloud_init, resize_rootfs, script, packages",
-			    *name);
+			    "cloud_init, resize_rootfs, script, packages", q);
 		return s;
 	}
 	if (!json_is_object(st)) {
@@ -451,9 +453,10 @@ step_of(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 	}
 	if (found == NULL) {
 		k = json_object_iter_key(json_object_iter(pb_json_iterable(st)));
-		err(v, list, NULL, i, 0, path, "unknown step \"%.40s\"; steps "
+		pb_quote(q, sizeof(q), k ? k : "", 40);
+		err(v, list, NULL, i, 0, path, "unknown step \"%s\"; steps "
 		    "are enable_ssh, set_hostname, ssh_keys, cloud_init, "
-		    "resize_rootfs, script, packages", k ? k : "");
+		    "resize_rootfs, script, packages", q);
 		return -1;
 	}
 	*name = found;

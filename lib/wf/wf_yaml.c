@@ -12,6 +12,7 @@
 
 #include <yaml.h>
 
+#include "core/err.h"
 #include "wf/wf_load.h"
 
 /* root mapping > post_install > step > fields > list > item */
@@ -89,6 +90,7 @@ static void
 event_checks(const yaml_event_t *ev, struct pb_wf_diag *d)
 {
 	const yaml_char_t *anchor = NULL, *tag = NULL;
+	char q[4 * 60 + 4];
 	int line = (int)ev->start_mark.line + 1;
 	int col = (int)ev->start_mark.column + 1;
 
@@ -117,9 +119,13 @@ event_checks(const yaml_event_t *ev, struct pb_wf_diag *d)
 		wf_diag_add(d, line, col, "yaml", "anchor \"&%.40s\" is not "
 		    "allowed (no anchors or aliases in workflow files)",
 		    (const char *)anchor);
-	if (tag != NULL)
-		wf_diag_add(d, line, col, "yaml", "tag \"%.60s\" is not allowed "
-		    "(no tags in workflow files)", (const char *)tag);
+	/* libyaml decodes %-escapes in a tag: any byte.  (Anchor names
+	 * are letters, digits, '-' and '_' only.) */
+	if (tag != NULL) {
+		pb_quote(q, sizeof(q), (const char *)tag, 60);
+		wf_diag_add(d, line, col, "yaml", "tag \"%s\" is not allowed "
+		    "(no tags in workflow files)", q);
+	}
 }
 
 /* The event pass: 0 if the stream may be loaded as a document. */

@@ -76,6 +76,15 @@ static const struct { const char *name, *json, *want; } cases[] = {
 	  "{\"instructions_url\":\"http://s/'x\"}", NULL },
 };
 
+/* Refusals quote the key they name (fuzz/envout.c found a control
+ * byte of a files[] key copied into the reason as it was). */
+static const struct { const char *name, *json, *want; } refusals[] = {
+	{ "unknown file key with a newline", "{\"files\":[{\"mo\\nde\":1}]}",
+	  "files[0]: key \"mo\\x0ade\" has no env form" },
+	{ "unknown key with a quote", "{\"a\\\"b\":1}",
+	  "key \"a\\\"b\" has no env form" },
+};
+
 int
 main(void)
 {
@@ -94,6 +103,18 @@ main(void)
 		}
 		out = pb_envout_new(j, &e);
 		tap_is(out, cases[i].want, cases[i].name);
+		free(out);
+		json_decref(j);
+	}
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		if ((j = json_loads(refusals[i].json, 0, &je)) == NULL) {
+			tap_ok(0, refusals[i].name);
+			printf("# bad test json: %s\n", je.text);
+			continue;
+		}
+		out = pb_envout_new(j, &e);
+		tap_is(out == NULL ? e.msg : out, refusals[i].want,
+		    refusals[i].name);
 		free(out);
 		json_decref(j);
 	}

@@ -133,7 +133,11 @@ test_format(void)
 		{ "env", "1" }, { "json", "0" },
 		{ "xml", "format \"xml\" is not json or env" },
 		{ "ENV", "format \"ENV\" is not json or env" },
-		{ "environment", "format \"environm\" is not json or env" },
+		{ "environment", "format \"environm...\" is not json or env" },
+		/* found by fuzz/query.c: a decoded byte went into the reply
+		 * as it was, not valid UTF-8 in the JSON error */
+		{ "\xad", "format \"\\xad\" is not json or env" },
+		{ "e\"\n", "format \"e\\\"\\x0a\" is not json or env" },
 	};
 	struct pb_err e;
 	char got[sizeof(e.msg)];

@@ -123,6 +123,19 @@ main(void)
 		snprintf(name, sizeof(name), "root files of kinds %u",
 		    files[i].kinds);
 		tap_is(got, files[i].want, name);
+		/* pb_pimodel_fetches: the same set, asked name by name. */
+		for (j = 0; (f = pb_pimodel_file(files[i].kinds, j)) != NULL &&
+		    pb_pimodel_fetches(files[i].kinds, f); j++)
+			;
+		snprintf(name, sizeof(name), "  ... each is fetched (%u)",
+		    files[i].kinds);
+		tap_ok(f == NULL, name);
+		tap_ok(!pb_pimodel_fetches(files[i].kinds, "config.txt") &&
+		    !pb_pimodel_fetches(files[i].kinds, ""), "  ... and "
+		    "config.txt is not");
 	}
+	tap_ok(pb_pimodel_fetches(PB_PIFILE_KERNEL, "kernel8.img") &&
+	    !pb_pimodel_fetches(PB_PIFILE_DTB, "kernel8.img"),
+	    "a kernel is fetched as a kernel, not as a DTB");
 	return tap_done();
 }

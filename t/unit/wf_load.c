@@ -47,6 +47,27 @@ static const struct {
 	  "t.yaml:2:7: name: must be a string, not a number (quote it)" },
 	{ "a dotted quad is a string", "nfs_server: 10.1.2.3\n",
 	  "t.yaml:1:1: id: is required" },
+	/* found by fuzz/workflow.c: the key path of an error held the
+	 * file's bytes as they were, control bytes included */
+	{ "a key with a control byte is escaped in the error",
+	  "\"a\\x1b[2Jb\": 1\nid: k\nname: K\narch: aarch64\n"
+	  "install_method: script\nscript: http://s/i.sh\n",
+	  "t.yaml:1:1: a\\x1b[2Jb: unknown key" },
+	{ "a non-ASCII variable name is escaped in the error",
+	  "id: k\nname: K\narch: aarch64\ninstall_method: script\n"
+	  "script: http://s/i.sh\nvariables:\n  \xc3\xa9: x\n",
+	  "t.yaml:7:3: variables.\\xc3\\xa9: \"\\xc3\\xa9\" is not a variable "
+	  "name (a lower-case letter, then up to 31 lower-case letters, "
+	  "digits, '_')" },
+	{ "a tag's %-escaped byte is escaped in the error",
+	  "id: !<tag:%01> k\n", "t.yaml:1:5: yaml: tag \"tag:\\x01\" is not "
+	  "allowed (no tags in workflow files)" },
+	{ "an unknown step with a tab is escaped in the error",
+	  "id: k\nname: K\narch: aarch64\ninstall_method: image\n"
+	  "image_url: http://s/i.img\npost_install:\n  - \"a\\tb\"\n",
+	  "t.yaml:7:5: post_install[0]: unknown step \"a\\x09b\"; steps are "
+	  "enable_ssh, set_hostname, ssh_keys, cloud_init, resize_rootfs, "
+	  "script, packages" },
 };
 
 static const struct {

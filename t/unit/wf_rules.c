@@ -83,6 +83,10 @@ static const struct rcase {
 	{ "package", wf_check_package, "libc6-dev", 1, NULL },
 	{ "package", wf_check_package, "g++", 1, NULL },
 	{ "package", wf_check_package, "-y", 0, "is not a Debian package name (lower-case letters, digits, '+', '.', '-')" },
+	{ "nfs_options", wf_check_nfs_options, "vers=4.2,proto=tcp,port=2049", 1, NULL },
+	{ "nfs_options", wf_check_nfs_options, "vers@=3,tcp", 0, "contains '@', which is not allowed in NFS mount options" },
+	{ "nfs_options", wf_check_nfs_options, "a+b", 0, "contains '+', which is not allowed in NFS mount options" },
+	{ "nfs_options", wf_check_nfs_options, "", 0, "is not 1 to 255 characters" },
 	{ "iface", wf_check_iface, "end0", 1, NULL },
 	{ "iface", wf_check_iface, "eth0.10", 0, "is not an interface name (a letter, then letters and digits, at most 15)" },
 	{ "timezone", wf_check_timezone, "America/Argentina/Buenos_Aires", 1, NULL },
@@ -112,6 +116,8 @@ static const struct xcase {
 	{ "${server", 1, "has an unterminated '${'", 0 },
 	{ "${}", 1, "has an empty or overlong variable name in '${...}'", 0 },
 	{ "${Server}", 1, "has '${Server}', which is not a variable name", 0 },
+	/* found by fuzz/workflow.c: the name went into the reason as it was */
+	{ "${a\tb}", 1, "has '${a\\x09b}', which is not a variable name", 0 },
 	{ "cost: $5", 1, "has a '$' not followed by '{'; variables are written ${name}", 0 },
 };
 
