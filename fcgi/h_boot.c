@@ -1,5 +1,9 @@
-/* h_boot.c: GET /api/v1/boot/pi?serial=&mac=[&format=env]: the deploy
- * agent's instructions, by the state of its node.
+/* h_boot.c: GET /api/v1/boot/pi?serial=&mac=[&format=env] and
+ * GET /api/v1/boot/arm64?mac=[&boot_mode=&model=&format=env]: the deploy
+ * agent's instructions, by the state of its node.  A Pi is named by its
+ * serial, a U-Boot or UEFI board by its MAC (docs/boards.md); all the
+ * rest is one code path here and one SQL body (pureboot.boot_answer(),
+ * sql/036-board-nodes.sql) that both boot_pi() and boot_arm64() end in.
  *
  * pureboot.boot_pi() does every state change in one transaction and
  * one round trip: registration of an unknown serial (auto_register),
@@ -31,7 +35,6 @@
 #include "qfield.h"
 #include "core/token.h"
 
-#define WHERE "boot/pi"
 /* How long a waiting agent sleeps before it asks again (it adds its
  * own jitter). */
 #define RETRY_AFTER 30
@@ -43,11 +46,16 @@ enum { C_ISSUED = PB_IC_ATTEMPTS + 1, C_REGISTERED, C_REFUSED };
 	"of the node, so nothing was changed or served; a new address is " \
 	"learned from its DHCP lease"
 
-/* What the agent asked for. */
+/* What the agent asked for.  arm64: a board by MAC, else a Pi. */
 struct boot_q {
+	const char *where;	/* "boot/pi", "boot/arm64" */
+	int arm64;
 	struct pb_serial serial;
 	struct pb_mac mac;
 	int has_mac;
+	const char *boot_mode;	/* arm64: the firmware, NULL: not said */
+	char model[65];		/* arm64: DMI's or the device tree's */
+	int has_model;
 	int env;		/* format=env: KEY='value' lines */
 };
 
@@ -64,44 +72,79 @@ boot_query(const struct pb_req *r, struct boot_q *q, struct pb_err *e)
 	};
 
 	memset(q, 0, sizeof(*q));
+	q->where = "boot/pi";
 	if (pb_qfields(r->query, f, e) == -1)
 		return -1;
 	q->has_mac = f[1].given;
 	return 0;
 }
 
-/* Run boot_pi() for q with a fresh token: 0 with its one row in *res,
- * or -1 when the reply (SQL error, 404) is sent. */
+/* ?mac=&boot_mode=&model=&format=: a board's query. */
 static int
-boot_pi(struct pb_req *r, const struct boot_q *q, struct pb_install_token *tok,
-    PGresult **res)
+boot_query_arm64(const struct pb_req *r, struct boot_q *q, struct pb_err *e)
+{
+	struct pb_qfield f[] = {
+		{ "mac", 1, 40, pb_qf_mac, &q->mac, 0 },
+		{ "boot_mode", 0, 8, pb_qf_board_mode, &q->boot_mode, 0 },
+		{ "model", 0, sizeof(q->model), pb_qf_text, q->model, 0 },
+		{ "format", 0, 8, pb_qf_format, &q->env, 0 },
+		{ NULL, 0, 0, NULL, NULL, 0 },
+	};
+
+	memset(q, 0, sizeof(*q));
+	q->where = "boot/arm64";
+	q->arm64 = 1;
+	if (pb_qfields(r->query, f, e) == -1)
+		return -1;
+	q->has_mac = 1;
+	q->has_model = f[2].given;
+	return 0;
+}
+
+/* Run boot_pi() or boot_arm64() for q with a fresh token: 0 with its
+ * one row in *res, or -1 when the reply (SQL error, 404) is sent. */
+static int
+boot_row(struct pb_req *r, const struct boot_q *q,
+    struct pb_install_token *tok, PGresult **res)
 {
 	unsigned char rnd[40];
 	struct pb_ip peer;
-	const char *p[5];
+	const char *p[6];
 	struct pb_err e;
 	int rc;
 
-	if (pb_req_peer(r, WHERE, &peer) == -1)
+	if (pb_req_peer(r, q->where, &peer) == -1)
 		return -1;
 	/* A fresh token for every request costs a few microseconds; the
 	 * function keeps it only when it starts an install. */
 	randombytes_buf(rnd, sizeof(rnd));
 	pb_install_token_make(tok, rnd);
 	sodium_memzero(rnd, sizeof(rnd));
-	p[0] = q->serial.s;
-	p[1] = q->has_mac ? q->mac.s : NULL;
-	p[2] = tok->id;
-	p[3] = tok->hash_hex;
-	p[4] = peer.s;
-	rc = pb_db_exec(r->db, "boot_pi", 5, p, res, &e);
+	if (q->arm64) {
+		p[0] = q->mac.s;
+		p[1] = q->boot_mode;
+		p[2] = q->has_model ? q->model : NULL;
+		p[3] = tok->id;
+		p[4] = tok->hash_hex;
+		p[5] = peer.s;
+		rc = pb_db_exec(r->db, "boot_arm64", 6, p, res, &e);
+	} else {
+		p[0] = q->serial.s;
+		p[1] = q->has_mac ? q->mac.s : NULL;
+		p[2] = tok->id;
+		p[3] = tok->hash_hex;
+		p[4] = peer.s;
+		rc = pb_db_exec(r->db, "boot_pi", 5, p, res, &e);
+	}
 	if (rc != PB_DB_OK) {
-		pb_reply_sql(r, rc, *res, &e, WHERE);
+		pb_reply_sql(r, rc, *res, &e, q->where);
 		return -1;
 	}
 	if (PQntuples(*res) != 1 || pb_cell(*res, PB_IC_NODE) == NULL) {
-		pb_reply_error(r, 404, "not_found", "%s: serial \"%s\" is not "
-		    "registered and auto_register is off", WHERE, q->serial.s);
+		pb_reply_error(r, 404, "not_found", "%s: %s \"%s\" is not "
+		    "registered and auto_register is off", q->where,
+		    q->arm64 ? "mac" : "serial",
+		    q->arm64 ? q->mac.s : q->serial.s);
 		return -1;
 	}
 	return 0;
@@ -204,35 +247,57 @@ boot_answer_new(const PGresult *res, enum pb_action act, const json_t *def,
 	return answer;
 }
 
-void
-h_boot(struct pb_req *r)
+/* The answer for q, whichever way the node is named. */
+static void
+boot_serve(struct pb_req *r, const struct boot_q *q)
 {
 	struct pb_install_token tok;
-	struct boot_q q;
 	PGresult *res = NULL;
 	json_t *answer = NULL, *def = NULL;
 	struct pb_err e;
 	enum pb_action act = PB_ACT_WAIT;
 
 	memset(&tok, 0, sizeof(tok));
-	if (boot_query(r, &q, &e) == -1) {
-		pb_reply_bad(r, WHERE, &e);
-		return;
-	}
-	if (boot_pi(r, &q, &tok, &res) == -1)
+	if (boot_row(r, q, &tok, &res) == -1)
 		goto out;
 	if (boot_decide(res, &def, &act, &e) == -1 ||
-	    (answer = boot_answer_new(res, act, def, &tok, q.env, &e)) == NULL ||
-	    pb_answer_send(r, answer, q.env, &e) == -1) {
+	    (answer = boot_answer_new(res, act, def, &tok, q->env, &e)) == NULL ||
+	    pb_answer_send(r, answer, q->env, &e) == -1) {
 		if (strcmp(pb_cell(res, C_ISSUED), "t") == 0)
-			pb_instr_fail(r, WHERE, pb_cell(res, PB_IC_NODE),
+			pb_instr_fail(r, q->where, pb_cell(res, PB_IC_NODE),
 			    pb_cell(res, PB_IC_WORKFLOW), &e);
 		else
-			pb_reply_internal(r, WHERE, &e);
+			pb_reply_internal(r, q->where, &e);
 	}
 out:
 	sodium_memzero(&tok, sizeof(tok));
 	json_decref(def);
 	json_decref(answer);
 	PQclear(res);
+}
+
+void
+h_boot(struct pb_req *r)
+{
+	struct boot_q q;
+	struct pb_err e;
+
+	if (boot_query(r, &q, &e) == -1) {
+		pb_reply_bad(r, "boot/pi", &e);
+		return;
+	}
+	boot_serve(r, &q);
+}
+
+void
+h_boot_arm64(struct pb_req *r)
+{
+	struct boot_q q;
+	struct pb_err e;
+
+	if (boot_query_arm64(r, &q, &e) == -1) {
+		pb_reply_bad(r, "boot/arm64", &e);
+		return;
+	}
+	boot_serve(r, &q);
 }

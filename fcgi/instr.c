@@ -39,8 +39,11 @@ pb_instr_node(struct pb_wf_node *n, const PGresult *res, char *server,
 	size_t len;
 
 	memset(n, 0, sizeof(*n));
-	if (pb_uuid_parse(&n->id, pb_cell(res, PB_IC_NODE), e) == -1 ||
-	    pb_serial_parse(&n->serial, pb_cell(res, PB_IC_SERIAL), e) == -1)
+	if (pb_uuid_parse(&n->id, pb_cell(res, PB_IC_NODE), e) == -1)
+		return -1;
+	/* A U-Boot or UEFI board has no serial: n->serial stays "". */
+	if ((s = pb_cell(res, PB_IC_SERIAL)) != NULL &&
+	    pb_serial_parse(&n->serial, s, e) == -1)
 		return -1;
 	if ((s = pb_cell(res, PB_IC_MAC)) != NULL &&
 	    pb_mac_parse(&n->mac, s, e) == -1)

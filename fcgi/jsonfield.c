@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "boot/model.h"
+#include "core/board.h"
 #include "core/ident.h"
 #include "core/json_iter.h"
 #include "core/nodestate.h"
@@ -82,6 +83,28 @@ STR_THEN(pb_jf_ip, pb_ip_parse(out, s, e))
 STR_THEN(pb_jf_hostname, pb_hostname_parse(out, s, e))
 STR_THEN(pb_jf_state, pb_state_parse(out, s, e))
 STR_THEN(pb_jf_url, pb_url_parse(out, s, e))
+STR_THEN(pb_jf_arch, pb_arch_parse(out, s, e))
+STR_THEN(pb_jf_board_mode, pb_board_boot_mode_parse(out, s, e))
+
+/* Checked strings kept as they are (borrowed from the body). */
+#define CHECKED(fn, check)						\
+int									\
+fn(const json_t *v, const char *name, void *out, struct pb_err *e)	\
+{									\
+	const char *s = NULL;						\
+									\
+	if (pb_json_str(v, name, &s, e) == -1 || (check) == -1)	\
+		return -1;						\
+	*(const char **)out = s;					\
+	return 0;							\
+}
+
+CHECKED(pb_jf_workflow_id, pb_workflow_id_check(s, e))
+CHECKED(pb_jf_board, pb_board_name_check(s, e))
+CHECKED(pb_jf_dtb, pb_dtb_check(name, s, e))
+CHECKED(pb_jf_console, pb_console_check(name, s, e))
+CHECKED(pb_jf_cmdline_extra, pb_cmdline_extra_check(name, s, e))
+CHECKED(pb_jf_board_text, pb_board_text_check(name, s, e))
 
 int
 pb_jf_model(const json_t *v, const char *name, void *out, struct pb_err *e)
@@ -93,19 +116,6 @@ pb_jf_model(const json_t *v, const char *name, void *out, struct pb_err *e)
 	    pb_model_parse(&m, s, e) == -1)
 		return -1;
 	*(const char **)out = pb_model_name(m);
-	return 0;
-}
-
-int
-pb_jf_workflow_id(const json_t *v, const char *name, void *out,
-    struct pb_err *e)
-{
-	const char *s = NULL;
-
-	if (pb_json_str(v, name, &s, e) == -1 ||
-	    pb_workflow_id_check(s, e) == -1)
-		return -1;
-	*(const char **)out = s;
 	return 0;
 }
 

@@ -54,6 +54,13 @@ pb_jparse pb_jf_model;		/* const char *: the model's static name */
 pb_jparse pb_jf_state;		/* const char *: the state's static name */
 pb_jparse pb_jf_workflow_id;	/* const char *: borrowed from obj */
 pb_jparse pb_jf_url;		/* struct pb_url: the server URL rule */
+pb_jparse pb_jf_arch;		/* const char *: the arch's static name */
+pb_jparse pb_jf_board_mode;	/* const char *: "uboot" or "uefi" */
+pb_jparse pb_jf_board;		/* const char *: a board name, borrowed */
+pb_jparse pb_jf_dtb;		/* const char *: a DTB path, borrowed */
+pb_jparse pb_jf_console;	/* const char *: borrowed */
+pb_jparse pb_jf_cmdline_extra;	/* const char *: borrowed */
+pb_jparse pb_jf_board_text;	/* const char *: a description, borrowed */
 
 /* Typed values; name is for the reason.  Strings are borrowed. */
 int pb_json_str(const json_t *v, const char *name, const char **out,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "boot/model.h"
+#include "core/board.h"
 #include "core/ident.h"
 #include "core/nodestate.h"
 #include "core/num.h"
@@ -60,6 +61,23 @@ BY_PARSER(pb_qf_mac, pb_mac_parse)
 BY_PARSER(pb_qf_uuid, pb_uuid_parse)
 BY_PARSER(pb_qf_arch, pb_arch_parse)
 BY_PARSER(pb_qf_state, pb_state_parse)
+BY_PARSER(pb_qf_board_mode, pb_board_boot_mode_parse)
+
+/* Free text a client reports (a board's model): the row's size bounds
+ * it (pb_qfields refuses longer), printable ASCII only, because it goes
+ * into an event payload that operators read in psql. */
+int
+pb_qf_text(const char *in, const char *name, void *out, struct pb_err *e)
+{
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)in; *s != '\0'; s++)
+		if (*s < 0x20 || *s >= 0x7f)
+			return pb_refuse(e, name, in, "is not printable ASCII");
+	/* pb_qfields checked the length against the row's size. */
+	memcpy(out, in, strlen(in) + 1);
+	return 0;
+}
 
 int
 pb_qf_model(const char *in, const char *name, void *out, struct pb_err *e)

@@ -39,6 +39,8 @@ pb_qparse pb_qf_arch;		/* const char *: static name */
 pb_qparse pb_qf_state;		/* const char *: static name */
 pb_qparse pb_qf_model;		/* const char *: static name */
 pb_qparse pb_qf_workflow_id;	/* char[64]: a copy */
+pb_qparse pb_qf_board_mode;	/* const char *: "uboot" or "uefi" */
+pb_qparse pb_qf_text;		/* char[size]: a copy, printable ASCII */
 pb_qparse pb_qf_limit;		/* int: a page size from 1 to 1000 */
 pb_qparse pb_qf_id;
 pb_qparse pb_qf_format;		/* int: 1 for env, 0 for json */		/* long long: a row id, 0 to 10^18 - 1 */

@@ -24,12 +24,32 @@ static const struct { const char *constraint, *msg; } uniques[] = {
 	{ "nodes_mac_key", "mac is already used by another node" },
 	{ "nodes_serial_key", "serial is already used by another node" },
 	{ "workflows_pkey", "a workflow with that id exists" },
+	{ "boards_pkey", "a board with that name exists" },
 };
 
 /* Foreign keys a client can name wrong. */
 static const struct { const char *constraint, *msg; } fkeys[] = {
 	{ "nodes_workflow_id_fkey", "workflow_id names no workflow" },
+	{ "nodes_board_fkey", "board names no board of the node's boot_mode" },
 };
+
+/* Check constraints whose reason a client can act on. */
+static const struct { const char *constraint, *msg; } checks[] = {
+	{ "nodes_dtb_not_pi", "dtb is for U-Boot and UEFI nodes only; a "
+	  "Pi's device tree is its model's" },
+};
+
+/* The row of fkeys for constraint con, or the table's size. */
+static size_t
+fkey(const char *con)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
+		if (strcmp(con, fkeys[i].constraint) == 0)
+			break;
+	return i;
+}
 
 void
 pb_reply_sql(struct pb_req *r, int rc, const PGresult *res,
@@ -69,9 +89,13 @@ pb_reply_sql(struct pb_req *r, int rc, const PGresult *res,
 		    i < sizeof(uniques) / sizeof(uniques[0]) ? uniques[i].msg :
 		    "the value is already in use");
 	} else if (strcmp(st, "23503") == 0 && con != NULL &&
-	    strcmp(con, fkeys[0].constraint) == 0) {
+	    (i = fkey(con)) < sizeof(fkeys) / sizeof(fkeys[0])) {
 		pb_reply_error(r, 400, "bad_request", "%s: %s", what,
-		    fkeys[0].msg);
+		    fkeys[i].msg);
+	} else if (strcmp(st, "23514") == 0 && con != NULL &&
+	    strcmp(con, checks[0].constraint) == 0) {
+		pb_reply_error(r, 400, "bad_request", "%s: %s", what,
+		    checks[0].msg);
 	} else if (strcmp(st, "PB400") == 0 || strcmp(st, "23514") == 0 ||
 	    strcmp(st, "23503") == 0 || strncmp(st, "22", 2) == 0) {
 		/* The C checks come first; reaching a constraint means they

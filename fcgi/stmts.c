@@ -38,6 +38,10 @@ const struct pb_stmt pb_stmts[] = {
 	  "o_workflow, o_definition, o_server, o_attempts, o_issued, "
 	  "o_registered, o_refused FROM pureboot.boot_pi($1, $2::macaddr, $3, "
 	  "decode($4, 'hex'), $5::inet)", 5 },
+	{ "boot_arm64", "SELECT o_node, o_state, o_serial, o_mac, o_hostname, "
+	  "o_workflow, o_definition, o_server, o_attempts, o_issued, "
+	  "o_registered, o_refused FROM pureboot.boot_arm64($1::macaddr, $2, "
+	  "$3, $4, decode($5, 'hex'), $6::inet)", 6 },
 	/* h_install.c: as boot_pi's first nine columns. */
 	{ "node_install", "SELECT o_node, o_state, o_serial, o_mac, "
 	  "o_hostname, o_workflow, o_definition, o_server, o_attempts "
@@ -64,8 +68,20 @@ const struct pb_stmt pb_stmts[] = {
 	 * (sql/grants.sql). */
 	{ "node_delete", "SELECT * FROM pureboot.node_delete($1::uuid)", 1 },
 	{ "node_patch", "SELECT * FROM pureboot.node_patch($1::uuid, "
-	  "$2::boolean, $3::text, $4::boolean, $5::text, $6::boolean, $7::text)",
-	  7 },
+	  "$2::boolean, $3::text, $4::boolean, $5::text, $6::boolean, $7::text, "
+	  "$8::boolean, $9::macaddr, $10::boolean, $11::text, $12::boolean, "
+	  "$13::text, $14::boolean, $15::text, $16::boolean, $17::text)", 17 },
+	/* h_node_create.c */
+	{ "node_create", "SELECT * FROM pureboot.node_create($1::macaddr, $2, "
+	  "$3, $4, $5, $6, $7, $8)", 8 },
+
+	/* h_boards.c */
+	{ "boards_list", "SELECT json_build_object('boards', coalesce(json_agg("
+	  "pureboot.board_json(b) ORDER BY b.name), '[]'::json)) "
+	  "FROM pureboot.boards b", 0 },
+	{ "board_add", "SELECT * FROM pureboot.board_add($1, $2, $3, $4, $5, "
+	  "$6)", 6 },
+	{ "board_remove", "SELECT * FROM pureboot.board_remove($1)", 1 },
 
 	/* h_transition.c, h_installed.c, h_event.c */
 	{ "transition", "SELECT pureboot.node_json(pureboot.transition("

@@ -22,6 +22,11 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	-- the API: every function fcgi/stmts.c calls
 	('register_pi',               'pureboot_api',  true),
 	('boot_pi',                   'pureboot_api',  true),
+	('boot_arm64',                'pureboot_api',  true),
+	('node_create',               'pureboot_api',  true),
+	('board_add',                 'pureboot_api',  true),
+	('board_remove',              'pureboot_api',  true),
+	('board_json',                'pureboot_api',  false),
 	('transition',                'pureboot_api',  true),
 	('node_event',                'pureboot_api',  true),
 	('node_install',              'pureboot_api',  true),
@@ -48,6 +53,7 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('agent_may_create',          'internal',      false),
 	('agent_refused',             'internal',      false),
 	('agent_trusted',             'internal',      false),
+	('boot_answer',               'internal',      false),
 	('boot_class',                'internal',      false),
 	('current_actor',             'internal',      false),
 	('current_comment',           'internal',      false),
@@ -90,7 +96,7 @@ GRANT USAGE ON SCHEMA pureboot TO pureboot_api, pureboot_hook, pureboot_dhcp;
 -- and PATCH /settings.
 GRANT SELECT ON pureboot.nodes, pureboot.node_state_log, pureboot.node_events,
 	pureboot.workflows, pureboot.settings, pureboot.api_tokens,
-	pureboot.install_tokens TO pureboot_api;
+	pureboot.install_tokens, pureboot.boards TO pureboot_api;
 GRANT UPDATE (last_used) ON pureboot.api_tokens TO pureboot_api;
 GRANT INSERT (key, value), UPDATE (value) ON pureboot.settings TO pureboot_api;
 

@@ -5,6 +5,7 @@
 
 #include "boot/render.h"
 #include "boot/render_out.h"
+#include "core/board.h"
 #include "core/chars.h"
 #include "core/url.h"
 
@@ -29,38 +30,6 @@ check_word(const char *what, const char *v, const char *set, struct pb_err *e)
 		return pb_fail(e, "cmdline.txt: %s \"%s\" is not 1 to 64 of [%s]",
 		    what, (pb_quote(q, sizeof(q), v ? v : "", 40), q), set);
 	return 0;
-}
-
-/* A board's extra words: single spaces between cmdline words, none
- * that sets what this renderer writes (pureboot.*, console=), at most
- * 255 bytes. */
-static int
-check_extra(const char *x, struct pb_err *e)
-{
-	char w[256], q[64];
-	const char *p, *sp;
-	size_t n;
-
-	if (x == NULL)
-		return 0;
-	if (*x == '\0' || strlen(x) > 255)
-		return pb_fail(e, "cmdline.txt: extra \"%s\" is not 1 to 255 "
-		    "bytes", (pb_quote(q, sizeof(q), x, 40), q));
-	for (p = x;; p = sp + 1) {
-		sp = strchr(p, ' ');
-		n = sp != NULL ? (size_t)(sp - p) : strlen(p);
-		memcpy(w, p, n);
-		w[n] = '\0';
-		if (pb_check_cmdword("cmdline.txt: extra word", w, e) == -1)
-			return -1;
-		if (strncmp(w, "pureboot.", 9) == 0 ||
-		    strncmp(w, "console=", 8) == 0)
-			return pb_fail(e, "cmdline.txt: extra word \"%s\" sets "
-			    "what the renderer owns", (pb_quote(q, sizeof(q), w,
-			    40), q));
-		if (sp == NULL)
-			return 0;
-	}
 }
 
 ssize_t
@@ -114,7 +83,8 @@ pb_render_cmdline_board(char *buf, size_t size, const struct pb_cmdline_in *in,
 		return -1;
 
 	if (board != NULL && (pb_check_cmdword("cmdline.txt: console",
-	    board->console, e) == -1 || check_extra(board->extra, e) == -1))
+	    board->console, e) == -1 || pb_cmdline_extra_check("cmdline.txt: extra",
+	    board->extra, e) == -1))
 		return -1;
 
 	if (board != NULL)

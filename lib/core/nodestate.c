@@ -47,13 +47,20 @@ pb_arch_parse(const char **out, const char *in, struct pb_err *e)
 }
 
 int
-pb_workflow_id_check(const char *in, struct pb_err *e)
+pb_slug_ok(const char *in)
 {
 	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
 	size_t n = strlen(in);
+
+	return n >= 1 && n <= 63 && in[0] != '-' && strspn(in, set) == n;
+}
+
+int
+pb_workflow_id_check(const char *in, struct pb_err *e)
+{
 	char q[64];
 
-	if (n >= 1 && n <= 63 && in[0] != '-' && strspn(in, set) == n)
+	if (pb_slug_ok(in))
 		return 0;
 	pb_quote(q, sizeof(q), in, 40);
 	return pb_fail(e, "workflow id \"%s\" is not 1 to 63 of a-z 0-9 - "
