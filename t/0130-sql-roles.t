@@ -23,8 +23,8 @@ denied() {
 
 # What sql/grants.sql grants: "ROLE NAME" lines, sorted.
 listed() {
-	sed -n "s/^[[:space:]]*('\([a-z_]*\)', *'\(pureboot_[a-z]*\)', *[a-z]*),.*/\2 \1/p;
-		s/^[[:space:]]*('\([a-z_]*\)', *'\(pureboot_[a-z]*\)', *[a-z]*);.*/\2 \1/p" \
+	sed -n "s/^[[:space:]]*('\([a-z0-9_]*\)', *'\(pureboot_[a-z]*\)', *[a-z]*),.*/\2 \1/p;
+		s/^[[:space:]]*('\([a-z0-9_]*\)', *'\(pureboot_[a-z]*\)', *[a-z]*);.*/\2 \1/p" \
 		"$PB_TOP/sql/grants.sql" | sort -u
 }
 
@@ -130,7 +130,7 @@ test_expect_success 'pureboot_hook may read the tree sources and LISTEN, and wri
 	denied pureboot_hook "SELECT pureboot.boot_pi('"'"'d83add36'"'"', NULL, '"'"'x'"'"', '"'"'\\x00'"'"', '"'"'127.0.0.66'"'"')" &&
 	denied pureboot_hook "SELECT pureboot.transition('"'"'$(cat id)'"'"', '"'"'retired'"'"', '"'"'evil'"'"')" &&
 	denied pureboot_hook "SELECT pureboot.node_event('"'"'$(cat id)'"'"', '"'"'heartbeat'"'"', NULL, '"'"'evil'"'"', false)" &&
-	denied pureboot_hook "SELECT pureboot.node_patch('"'"'$(cat id)'"'"', true, '"'"'evil'"'"', false, NULL, false, NULL)" &&
+	denied pureboot_hook "SELECT pureboot.node_patch('"'"'$(cat id)'"'"', true, '"'"'evil'"'"', false, NULL, false, NULL, false, NULL, false, NULL, false, NULL, false, NULL, false, NULL)" &&
 	denied pureboot_hook "SELECT pureboot.node_delete('"'"'$(cat id)'"'"')" &&
 	denied pureboot_hook "SELECT pureboot.hook_dhcp_event('"'"'add'"'"', '"'"'dc:a6:32:01:02:03'"'"', '"'"'127.0.0.66'"'"', NULL, NULL)" &&
 	db_snapshot >after &&

@@ -123,7 +123,7 @@ test_expect_success 'PATCH: bad values are 400; nothing changes' '
 	{"hostname":"-a"}|patch node: hostname \"-a\" must not begin or end with '"'"'-'"'"'
 	{"pi_model":4}|patch node: field \"pi_model\" must be a string
 	{"state":"active"}|patch node: unknown field \"state\"
-	{}|patch node: nothing to change; fields: hostname, pi_model, workflow_id
+	{}|patch node: nothing to change; fields: hostname, pi_model, workflow_id, mac, arch, boot_mode, board, dtb
 	EOF2
 	while IFS="|" read -r b msg; do
 		printf "%s\n" "$b" >p.json &&
@@ -210,7 +210,7 @@ test_expect_success 'unknown routes are 404; wrong methods 405 with Allow' '
 	op GET /api/v1/nodes/x/y/z >out &&
 	test "$(cut -d" " -f1 out)" = 404 &&
 	op PUT /api/v1/nodes >actual &&
-	echo "405 {\"error\":{\"code\":\"method_not_allowed\",\"message\":\"PUT is not allowed here; allowed: GET\"}}" >expect &&
+	echo "405 {\"error\":{\"code\":\"method_not_allowed\",\"message\":\"PUT is not allowed here; allowed: GET, POST\"}}" >expect &&
 	test_cmp expect actual && grep -qx "Allow: GET.*" headers &&
 	op GET /api/v1/nodes/register-pi >actual &&
 	echo "405 {\"error\":{\"code\":\"method_not_allowed\",\"message\":\"GET is not allowed here; allowed: POST\"}}" >expect &&

@@ -2,6 +2,9 @@
 # agent.sh: the deploy agent.  /init runs it (and runs it again when it
 # ends: it only ends on an error).  Network, identity, register, then
 # ask the API what to do until told to install, boot or power off.
+# A Pi is named by its serial (register-pi, then boot/pi); any other
+# board (no Pi serial: U-Boot or UEFI, docs/boards.md) by the MAC of the
+# interface it got its lease on, at boot/arm64, which registers it.
 # Ends with status 12 when a diskless root is ready at /newroot (nfs.sh).
 #
 # Kernel command line (all optional but server):
@@ -46,29 +49,42 @@ poll_max=$(pb_cmdline poll || echo 60)
 pb_match "$poll_max" '[0-9]{1,4}' || poll_max=60
 
 pb_net_up
-serial=$(pb_serial)
 mac=$(pb_mac)
 ip=$(pb_ip)
-model=$(pb_model || true)
-pb_log "node: serial $serial, mac $mac, model ${model:-unknown}, ip $ip, server $api"
+if pb_is_pi; then
+	serial=$(pb_serial)
+	model=$(pb_model || true)
+	pb_log "node: serial $serial, mac $mac, model ${model:-unknown}, ip $ip, server $api"
+	boot_url="$api/boot/pi?serial=$serial&mac=$mac&format=env"
+else
+	serial=""
+	model=$(pb_board_model)
+	fw=$(pb_board_boot_mode)
+	pb_log "node: board by mac $mac ($fw), model ${model:-unknown}, ip $ip, server $api"
+	boot_url="$api/boot/arm64?mac=$mac&boot_mode=$fw&format=env"
+	[ -z "$model" ] || boot_url="$boot_url&model=$(pb_query_escape "$model")"
+fi
 # Not required, but the first line to look for on a stuck board's console.
 if pb_http_get "$api/health" "$pb_run/health"; then
 	pb_log "server: $(tr -d '\n' <"$pb_run/health" | cut -c1-200)"
 fi
 
 # Registering is idempotent on the server: a known node just answers.
-# A refusal (409) is waited out with backoff (pb_register, node.sh).
-body="{\"serial\":\"$serial\",\"mac\":\"$mac\",\"ip_address\":\"$ip\""
-[ -z "$model" ] || body="$body,\"model\":\"$model\""
-body="$body}"
-pb_register "$api" "$body" "$poll_max"
-pb_log "registered"
+# A refusal (409) is waited out with backoff (pb_register, node.sh).  A
+# board registers with its first boot/arm64 question.
+if [ -n "$serial" ]; then
+	body="{\"serial\":\"$serial\",\"mac\":\"$mac\",\"ip_address\":\"$ip\""
+	[ -z "$model" ] || body="$body,\"model\":\"$model\""
+	body="$body}"
+	pb_register "$api" "$body" "$poll_max"
+	pb_log "registered"
+fi
 
 # Ask, act, ask again.  Each answer is checked before it is sourced, in
 # a subshell, so nothing of one answer survives into the next.
 backoff=2
 while :; do
-	if ! pb_http_get "$api/boot/pi?serial=$serial&mac=$mac&format=env" "$pb_run/boot.answer" ||
+	if ! pb_http_get "$boot_url" "$pb_run/boot.answer" ||
 		! pb_env_check "$pb_run/boot.answer"; then
 		pb_log "no usable boot answer, next try in about $backoff s"
 		pb_sleep_jitter "$backoff"

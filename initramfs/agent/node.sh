@@ -54,7 +54,9 @@ pb_mac() { cat "/sys/class/net/$(cat "$pb_run/iface")/address"; }
 
 # The low 8 hex digits of the board serial, as the bootloader uses it:
 # the device tree, else /proc/cpuinfo, else pureboot.serial= (QEMU has
-# no board serial).
+# no board serial).  pb_is_pi says quietly whether there is one: a
+# board without is a U-Boot or UEFI board, named by its MAC.
+pb_is_pi() { pb_serial >/dev/null 2>&1; }
 pb_serial() {
 	s=""
 	if [ -r /proc/device-tree/serial-number ]; then
@@ -68,7 +70,7 @@ pb_serial() {
 	fi
 	s=$(printf '%s' "$s" | tr 'A-F' 'a-f')
 	s=${s#"${s%????????}"}
-	pb_match "$s" '[0-9a-f]{8}' || { pb_log "serial \"$s\" is not 8 hex digits"; return 1; }
+	pb_match "$s" '[0-9a-f]{8}' || { [ -z "$s" ] || pb_log "serial \"$s\" is not 8 hex digits"; return 1; }
 	printf '%s\n' "$s"
 }
 
@@ -98,6 +100,27 @@ pb_model() {
 	esac
 	pb_log "model \"$m\" is not a known Raspberry Pi"
 	return 1
+}
+
+# A board that is not a Pi: how its firmware booted it (UEFI leaves
+# /sys/firmware/efi behind; else U-Boot, the only other way to the
+# deploy kernel over the network) and its model, from the device tree or
+# DMI (UEFI boards with ACPI), as printable ASCII.
+pb_board_boot_mode() {
+	if [ -d /sys/firmware/efi ]; then echo uefi; else echo uboot; fi
+}
+pb_board_model() {
+	m=""
+	[ -r /proc/device-tree/model ] && m=$(tr -d '\000' </proc/device-tree/model)
+	[ -n "$m" ] || [ ! -r /sys/class/dmi/id/product_name ] ||
+		m=$(cat /sys/class/dmi/id/product_name)
+	printf '%s' "$m" | tr -c 'A-Za-z0-9 ._,()/+-' '-' | cut -c1-64
+}
+
+# The model as a query value: only the bytes pb_board_model keeps, so
+# only space, '+' and '/' need escaping.
+pb_query_escape() {
+	printf '%s' "$1" | sed 's/%/%25/g; s/ /%20/g; s/+/%2B/g; s/\//%2F/g'
 }
 
 # pb_register API BODY MAX: POST BODY to register-pi until the server
