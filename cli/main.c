@@ -2,6 +2,7 @@
  *   pureboot workflow validate|sync|resolve ...   workflow files
  *   pureboot token create|revoke|list ...         operator API tokens
  *   pureboot nfs import|list|remove ...           diskless base trees
+ *   pureboot board list|add|remove ...            U-Boot and UEFI boards
  *   pureboot help [COMMAND...]
  * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage. */
 #include <stdio.h>
@@ -21,6 +22,8 @@ static const struct cmd top[] = {
 	{ "token", token_main, "create, revoke and list operator API tokens",
 	  NULL },
 	{ "nfs", nfs_main, "import, list and remove diskless base trees",
+	  NULL },
+	{ "board", board_main, "list, add and remove U-Boot and UEFI boards",
 	  NULL },
 	{ "help", cmd_help, "this list; \"help COMMAND...\" for one command",
 	  NULL },

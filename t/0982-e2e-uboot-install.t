@@ -28,6 +28,7 @@ test_expect_success 'setup: image, workflow, tree (raw Image, initramfs, boot sc
 	grep -q "pureboot.mode=discovery" "$root/pxelinux.cfg/default" &&
 	test ! -e "$root/pxelinux.cfg/01-52-54-00-12-34-56" &&
 	boards_net_up &&
+	board_e2e_fwd &&
 	ip netns exec "$NS" busybox wget -q -O - "$API_IN/api/v1/health" >health &&
 	grep -q ok health
 '

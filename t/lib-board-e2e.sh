@@ -40,7 +40,8 @@ board_fwd() {
 
 # board_e2e_setup: operator, server_url as the board sees it, the image
 # of t/0960 (two partitions, xz) on the image server, its workflow
-# e2e-image, an empty 32 MiB disk, the forwarders.
+# e2e-image, an empty 32 MiB disk.  board_e2e_fwd: the forwarders, once
+# boards_net_up made the namespace.
 board_e2e_setup() {
 	api_operator &&
 	echo "{\"server_url\":\"$API_IN\"}" >s.json &&
@@ -58,7 +59,9 @@ board_e2e_setup() {
 	xz -T1 -3 -c disk.img >"$TRASH/www/disk.img.xz" &&
 	sha=$(sha256sum "$TRASH/www/disk.img.xz" | cut -d" " -f1) &&
 	wf_add e2e-image aarch64 "{\"install_method\":\"image\",\"image_url\":\"$WWW_IN/disk.img.xz\",\"image_sha256\":\"$sha\",\"target_device\":\"/dev/vda\"}" &&
-	truncate -s 32M "$TRASH/vda.img" &&
+	truncate -s 32M "$TRASH/vda.img"
+}
+board_e2e_fwd() {
 	board_fwd 80 "$PB_PORT" &&
 	board_fwd 81 "$WWW_PORT"
 }
