@@ -141,8 +141,12 @@ $$;
 -- auto_register on, make it (the creation limits of 030, known address
 -- p_addr, the firmware the agent saw: p_boot_mode, 'uboot' when NULL;
 -- p_model, DMI's or the device tree's, goes into the registered event
--- only).  A MAC of a Pi (or any node that does not boot by MAC) is
--- PB409: a Pi asks at boot/pi, by its serial.  Then the answer above.
+-- only).  The MAC is this node's name, so its lease is the evidence, as
+-- in mac_claim() of 031: a new MAC whose lease is at another address is
+-- PB409 and makes nothing (under agent_trust 'address'); one leased to
+-- p_addr is proven.  A MAC of a Pi (or any node that does not boot by
+-- MAC) is PB409: a Pi asks at boot/pi, by its serial.  Then the answer
+-- above.
 CREATE FUNCTION pureboot.boot_arm64(p_mac macaddr, p_boot_mode text,
 	p_model text, p_token_id text, p_token_hash bytea, p_addr inet)
 RETURNS TABLE (o_node uuid, o_state pureboot.node_state, o_serial text,
@@ -153,18 +157,27 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	n pureboot.nodes;
 	registered boolean := false;
+	lease inet;
 BEGIN
 	SELECT * INTO n FROM pureboot.nodes WHERE mac = p_mac;
 	IF NOT FOUND THEN
 		IF pureboot.setting('auto_register', 'on') <> 'on' THEN
 			RETURN;
 		END IF;
+		IF pureboot.setting('agent_trust', 'address') <> 'open' THEN
+			SELECT l.addr INTO lease FROM pureboot.leases l WHERE l.mac = p_mac;
+			IF lease IS NOT NULL AND lease IS DISTINCT FROM p_addr THEN
+				RAISE EXCEPTION USING ERRCODE = 'PB409',
+					MESSAGE = format('mac %s is leased to another address; '
+					    'nothing was changed', p_mac);
+			END IF;
+		END IF;
 		PERFORM pureboot.agent_may_create(p_addr);
 		PERFORM set_config('pureboot.actor', 'api:boot', true);
 		INSERT INTO pureboot.nodes (mac, arch, boot_mode, last_seen,
-			known_addr, created_addr)
+			known_addr, created_addr, mac_proven)
 		VALUES (p_mac, 'aarch64', coalesce(p_boot_mode, 'uboot'), now(),
-			p_addr, p_addr)
+			p_addr, p_addr, lease IS NOT NULL)
 		ON CONFLICT (mac) DO NOTHING
 		RETURNING * INTO n;
 		IF FOUND THEN

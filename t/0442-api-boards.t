@@ -266,6 +266,17 @@ test_expect_success 'boot/arm64 with a Pi'"'"'s MAC: 409, the Pi untouched' '
 	node_snap d83add36 >after && test_cmp before after
 '
 
+test_expect_success 'a new MAC whose lease is at another address: 409, nothing made' '
+	db_psql -c "INSERT INTO pureboot.leases (mac, addr, via) VALUES ('"'"'52:54:00:44:20:40'"'"', '"'"'$NODE'"'"', '"'"'dhcp'"'"')" >/dev/null &&
+	db_snapshot >before &&
+	api_from $EVIL GET "/api/v1/boot/arm64?mac=52:54:00:44:20:40" >actual &&
+	echo "409 {\"error\":{\"code\":\"conflict\",\"message\":\"boot/arm64: mac 52:54:00:44:20:40 is leased to another address; nothing was changed\"}}" >expect &&
+	test_cmp expect actual &&
+	db_snapshot >after && test_cmp before after &&
+	api_from $NODE GET "/api/v1/boot/arm64?mac=52:54:00:44:20:40" >out &&
+	test "$(jget out .state)" = discovered
+'
+
 test_expect_success 'auto_register off: an unknown MAC is 404 and nothing is made' '
 	setting auto_register off &&
 	test_when_finished "setting auto_register on" &&

@@ -9,7 +9,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(24);
+SELECT plan(27);
 
 -- One body: the install-token write and the trust decision live in
 -- boot_answer() only; boot_pi() and boot_arm64() end in it.
@@ -63,6 +63,21 @@ SELECT is((SELECT t.id FROM pureboot.install_tokens t JOIN pureboot.nodes n
 INSERT INTO pureboot.nodes (serial, mac, arch, boot_mode) VALUES ('13700002', 'dc:a6:32:13:70:02', 'aarch64', 'pi');
 SELECT throws_ok($$SELECT * FROM pureboot.boot_arm64('dc:a6:32:13:70:02', NULL, NULL, 't', decode(repeat('ab', 32), 'hex'), '10.0.0.9')$$,
 	'PB409', NULL, 'boot/arm64 with a Pi''s MAC is PB409');
+
+-- The MAC's lease is the evidence: leased elsewhere, nothing is made;
+-- leased to the caller, the node's MAC is proven.
+INSERT INTO pureboot.leases (mac, addr, via) VALUES ('52:54:00:13:70:05', '10.0.0.50', 'dhcp'),
+	('52:54:00:13:70:06', '10.0.0.60', 'dhcp');
+SELECT throws_ok($$SELECT * FROM pureboot.boot_arm64('52:54:00:13:70:05', NULL, NULL, 't', decode(repeat('ab', 32), 'hex'), '10.6.6.6')$$,
+	'PB409', 'mac 52:54:00:13:70:05 is leased to another address; nothing was changed',
+	'a new MAC leased to another address is refused');
+SELECT is((SELECT count(*)::int FROM pureboot.nodes WHERE mac = '52:54:00:13:70:05'), 0, 'and nothing is made');
+\o /dev/null
+SELECT * FROM pureboot.boot_arm64('52:54:00:13:70:06', NULL, NULL, '0000000000013706',
+	decode(repeat('ab', 32), 'hex'), '10.0.0.60');
+\o
+SELECT is((SELECT mac_proven::text FROM pureboot.nodes WHERE mac = '52:54:00:13:70:06'),
+	'true', 'a new MAC from its leased address is proven');
 
 -- auto_register off: no row, nothing made.
 UPDATE pureboot.settings SET value = 'off' WHERE key = 'auto_register';
