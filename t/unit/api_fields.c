@@ -197,6 +197,63 @@ test_body(void)
 	}
 }
 
+/* POST /nodes's table (fcgi/h_node_create.c): the board validators. */
+static const struct { const char *name, *json, *err; } board_bodies[] = {
+	{ "board node", "{\"mac\":\"52-54-00-12-34-56\",\"boot_mode\":\"uefi\","
+	  "\"board\":\"qemu-arm64-uefi\",\"dtb\":\"qemu/virt.dtb\","
+	  "\"arch\":\"aarch64\"}", NULL },
+	{ "boot_mode pi", "{\"mac\":\"52:54:00:12:34:56\",\"boot_mode\":\"pi\"}",
+	  "boot_mode \"pi\" is not uboot or uefi" },
+	{ "boot_mode a number", "{\"mac\":\"52:54:00:12:34:56\",\"boot_mode\":1}",
+	  "field \"boot_mode\" must be a string" },
+	{ "board not a slug", "{\"mac\":\"52:54:00:12:34:56\",\"boot_mode\":"
+	  "\"uboot\",\"board\":\"a/b\"}", "board \"a/b\" is not 1 to 63 of "
+	  "a-z 0-9 - (not starting with -)" },
+	{ "dtb with ..", "{\"mac\":\"52:54:00:12:34:56\",\"boot_mode\":"
+	  "\"uboot\",\"dtb\":\"a/../b.dtb\"}", "dtb \"a/../b.dtb\" is not a "
+	  "plain relative file name (A-Z a-z 0-9 . _ - /, no \"..\")" },
+	{ "dtb an overlay", "{\"mac\":\"52:54:00:12:34:56\",\"boot_mode\":"
+	  "\"uboot\",\"dtb\":\"a.dtbo\"}", "dtb \"a.dtbo\" does not end in "
+	  ".dtb" },
+	{ "arch riscv64", "{\"mac\":\"52:54:00:12:34:56\",\"boot_mode\":"
+	  "\"uboot\",\"arch\":\"riscv64\"}", "arch \"riscv64\" is not aarch64 "
+	  "or x86_64" },
+};
+
+static void
+test_board_body(void)
+{
+	struct pb_mac mac;
+	const char *mode = NULL, *board = NULL, *dtb = NULL, *arch = NULL;
+	struct pb_jfield f[] = {
+		{ "mac", PB_F_REQUIRED, pb_jf_mac, &mac, 0 },
+		{ "arch", PB_F_OPTIONAL, pb_jf_arch, &arch, 0 },
+		{ "boot_mode", PB_F_REQUIRED, pb_jf_board_mode, &mode, 0 },
+		{ "board", PB_F_OPTIONAL, pb_jf_board, &board, 0 },
+		{ "dtb", PB_F_OPTIONAL, pb_jf_dtb, &dtb, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
+	struct pb_err e;
+	json_t *j;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < N(board_bodies); i++) {
+		j = json_loads(board_bodies[i].json, 0, NULL);
+		memset(&e, 0, sizeof(e));
+		rc = pb_jfields(j, f, &e);
+		tap_is(rc == 0 ? NULL : e.msg, board_bodies[i].err,
+		    board_bodies[i].name);
+		if (i == 0)
+			tap_ok(rc == 0 && strcmp(mac.s, "52:54:00:12:34:56") == 0 &&
+			    strcmp(mode, "uefi") == 0 &&
+			    strcmp(board, "qemu-arm64-uefi") == 0 &&
+			    strcmp(dtb, "qemu/virt.dtb") == 0 &&
+			    strcmp(arch, "aarch64") == 0, "board node: typed values");
+		json_decref(j);
+	}
+}
+
 /* The table itself; t/0120-sql-boot-class.t compares it with SQL. */
 static void
 test_boot_table(void)
@@ -235,6 +292,7 @@ main(void)
 	test_query();
 	test_format();
 	test_body();
+	test_board_body();
 	test_boot_table();
 	return tap_done();
 }
