@@ -13,6 +13,7 @@ pb_handler h_node_patch;		/* h_node_patch.c */
 pb_handler h_transition;		/* h_transition.c */
 pb_handler h_history, h_events_list;	/* h_logs.c */
 pb_handler h_event_post;		/* h_event.c */
+pb_handler h_site_events;		/* h_site_events.c */
 pb_handler h_installed;			/* h_installed.c */
 pb_handler h_install;			/* h_install.c */
 pb_handler h_workflows_list, h_workflow_get;	/* h_workflows.c */
