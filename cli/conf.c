@@ -57,6 +57,7 @@ conf_line(struct api_conf *c, char *s, unsigned *seen, struct pb_err *e)
 {
 	char *k, *v, *end, q[80];
 	struct pb_err why;
+	int eq;
 
 	s += strspn(s, " \t");
 	if (*s == '\0' || *s == '#')
@@ -65,11 +66,13 @@ conf_line(struct api_conf *c, char *s, unsigned *seen, struct pb_err *e)
 	s += strcspn(s, " \t=");
 	end = s;
 	s += strspn(s, " \t");
-	if (*s != '=') {
+	eq = *s == '=';
+	*end = '\0';
+	/* Only the key is quoted: the rest may be a token. */
+	if (!eq) {
 		pb_quote(q, sizeof(q), k, 40);
 		return pb_fail(e, "\"%s\" is not key = value", q);
 	}
-	*end = '\0';
 	v = s + 1 + strspn(s + 1, " \t");
 	for (end = v + strlen(v); end > v && (end[-1] == ' ' ||
 	    end[-1] == '\t' || end[-1] == '\r'); end--)

@@ -62,7 +62,7 @@ hook_state(const char *conninfo, long *sessions)
 static void
 health(struct api *a, json_t *out)
 {
-	const char *db;
+	const char *db, *code;
 	struct pb_err e;
 	json_t *r = NULL;
 	long status;
@@ -78,8 +78,11 @@ health(struct api *a, json_t *out)
 	json_object_set_new(out, "api", json_string(status == 200 ||
 	    (status == 503 && db != NULL) ? "ok" : "down"));
 	if (status != 200 && !(status == 503 && db != NULL)) {
-		snprintf(e.msg, sizeof(e.msg), "GET /api/v1/health answered "
-		    "%ld", status);
+		code = json_string_value(json_object_get(json_object_get(r,
+		    "error"), "code"));
+		/* nginx's api_down: the API behind it does not answer. */
+		snprintf(e.msg, sizeof(e.msg), "GET /api/v1/health: %ld %.40s",
+		    status, code ? code : "");
 		json_object_set_new(out, "api_error", json_string(e.msg));
 	}
 	json_object_set_new(out, "database", json_string(db != NULL &&
