@@ -9,3 +9,12 @@ $(CLI_OBJ): ALL_CFLAGS += -Icli $(shell pkg-config --cflags libarchive libcurl 2
 
 $(BUILD)/pureboot: $(CLI_OBJ) $(LIBPB)
 	$(LINK) $(shell pkg-config --libs libarchive libcurl 2>/dev/null || echo -larchive -lcurl)
+
+# The CLI's unit tests (t/unit/cli_*.c) link its code but main().
+LIBCLI = $(BUILD)/libpb-cli.a
+$(LIBCLI): $(filter-out %/main.o,$(CLI_OBJ))
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/obj/t/unit/cli_%.o: ALL_CFLAGS += -Icli
+$(BUILD)/unit/cli_%: $(BUILD)/obj/t/unit/cli_%.o $(LIBCLI) $(LIBPB)
+	@mkdir -p $(@D)
+	$(LINK)

@@ -10,8 +10,10 @@ test_atexit 'for f in "$TRASH"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/de
 # with the operator token.
 event() {
 	printf '{"type":"%s"%s}\n' "$2" "${3:+,$3}" >.ev &&
-	op_body POST "/api/v1/nodes/$(node_id "$1")/events" .ev >.ev.out &&
-	test "$(cut -d" " -f1 .ev.out)" = 201 || { cat .ev.out >&2; return 1; }
+	op_body POST "/api/v1/nodes/$(node_id "$1")/events" .ev >.ev.out || return 1
+	[ "$(cut -d" " -f1 .ev.out)" = 201 ] && return 0
+	cat .ev.out >&2
+	return 1
 }
 
 test_expect_success 'setup: an operator, two registered nodes (two registered events)' '
