@@ -54,9 +54,11 @@ static const struct table_col node_cols[] = {
 
 enum { OPT_STATE = 256, OPT_ARCH, OPT_MODEL, OPT_WORKFLOW, OPT_JSON };
 
-/* One filter option, validated, onto the query. */
+/* One filter option, validated, onto the query; *seen has a bit per
+ * filter given. */
 static int
-list_filter(char *q, size_t qsz, int ch, const char *v, struct pb_err *e)
+list_filter(char *q, size_t qsz, int ch, const char *v, unsigned *seen,
+    struct pb_err *e)
 {
 	const char *name, *key;
 	enum pb_model m;
@@ -85,9 +87,10 @@ list_filter(char *q, size_t qsz, int ch, const char *v, struct pb_err *e)
 		key = "workflow";
 		break;
 	}
-	if (strstr(q, key) != NULL)
+	if (*seen & (1u << (ch - OPT_STATE)))
 		return pb_fail(e, "--%s is given twice", ch == OPT_MODEL ?
 		    "model" : key);
+	*seen |= 1u << (ch - OPT_STATE);
 	if (api_query_add(q, qsz, '&', key, name) == -1)
 		return pb_fail(e, "filters too long");
 	return 0;
@@ -106,6 +109,7 @@ cmd_list(int argc, char **argv, const struct cmd *self)
 		{ NULL, 0, NULL, 0 },
 	};
 	char q[512] = "";
+	unsigned seen = 0;
 	struct api *a = NULL;
 	json_t *nodes = NULL, *out;
 	struct pb_err e;
@@ -117,7 +121,7 @@ cmd_list(int argc, char **argv, const struct cmd *self)
 			json = 1;
 		else if (ch < OPT_STATE)
 			return cmd_usage(self);
-		else if (list_filter(q, sizeof(q), ch, optarg, &e) == -1) {
+		else if (list_filter(q, sizeof(q), ch, optarg, &seen, &e) == -1) {
 			fprintf(stderr, "%s: %s\n", where, e.msg);
 			return CMD_FAIL;
 		}

@@ -39,7 +39,8 @@ test_expect_success 'list: a bad filter is refused, exit 1, before any request' 
 	pb_rc 1 node list --arch sparc &&
 	pb_rc 1 node list --workflow "../x" &&
 	pb_rc 1 node list --state active --state pending &&
-	grep -q "given twice" err &&
+	grep -qx "pureboot node list: --state is given twice" err &&
+	pb_rc 0 node list --workflow state-x --state active &&
 	pb_rc 2 node list extra &&
 	pb_rc 2 node list --frob
 '

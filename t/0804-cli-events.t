@@ -102,6 +102,18 @@ test_expect_success 'events --follow NODE: only the node'"'"'s new events, each 
 	test_cmp expect got
 '
 
+test_expect_success 'an install token: GET /events is 403, and the CLI refuses it before asking' '
+	wf_add pi-img aarch64 "{\"install_method\":\"image\",\"image_verify\":\"none\",\"image_url\":\"http://s/i.img\",\"target_device\":\"/dev/mmcblk0\"}" &&
+	pb_rc 0 node assign 0000abcd pi-img &&
+	pb_rc 0 node transition 0000abcd pending &&
+	api GET "/api/v1/boot/pi?serial=0000abcd" >boot &&
+	test "$(jget boot .action)" = install &&
+	api GET /api/v1/events -H "Authorization: Bearer $(jget boot .token)" >r &&
+	test "$(cut -d" " -f1 r)" = 403 &&
+	PUREBOOT_TOKEN=$(jget boot .token) pb_rc 1 events &&
+	grep -qx "pureboot events: PUREBOOT_TOKEN: token is an install token, not an operator token (pb1....)" err
+'
+
 test_expect_success 'events --follow ends with the API'"'"'s refusal when the token is revoked' '
 	follow rev &&
 	until_ok has rev.out install_progress &&
