@@ -30,7 +30,9 @@ const char node_transition_usage[] =
 
 const char node_retire_usage[] =
     "usage: pureboot node retire [-m COMMENT] [--json] NODE\n"
-    "  move the node to retired: it is told to power off when it boots\n";
+    "  move the node to retired: it is told to power off when it boots\n"
+    "  -m       the state log's comment\n"
+    "  --json   the node as the API gives it\n";
 
 /* The node after a change, as people or as JSON. */
 static void
