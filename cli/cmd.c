@@ -19,7 +19,7 @@ list(FILE *f, const struct cmd *tab, const char *where)
 
 	fprintf(f, "usage: %s COMMAND [ARGS...]\n", where);
 	for (c = tab; c->name != NULL; c++)
-		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\"%s COMMAND --help\" shows one command's options; "
 	    "man pureboot (docs/pureboot.1) has them all.\n", where);
 }

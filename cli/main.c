@@ -3,8 +3,13 @@
  *   pureboot token create|revoke|list ...         operator API tokens
  *   pureboot nfs import|list|remove ...           diskless base trees
  *   pureboot board list|add|remove ...            U-Boot and UEFI boards
+ *   pureboot node list|show|assign|transition|retire|history ...
+ *   pureboot events [--follow] [NODE]             what the nodes report
+ *   pureboot tree check                           lint the TFTP tree
+ *   pureboot status                               is the site working
  *   pureboot help [COMMAND...]
- * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage. */
+ * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage;
+ * from the API: 3 not found, 4 conflict (api.h). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,6 +30,14 @@ static const struct cmd top[] = {
 	  NULL },
 	{ "board", board_main, "list, add and remove U-Boot and UEFI boards",
 	  NULL },
+	{ "node", node_main, "list, show, assign, transition, retire nodes "
+	  "and show their history", NULL },
+	{ "events", events_main, "the nodes' events; --follow for new ones "
+	  "as they come", events_usage },
+	{ "tree", tree_main, "check the TFTP tree as the Pis would fetch it",
+	  NULL },
+	{ "status", status_main, "services up, nodes by state, last errors",
+	  status_usage },
 	{ "help", cmd_help, "this list; \"help COMMAND...\" for one command",
 	  NULL },
 	{ NULL, NULL, NULL, NULL },

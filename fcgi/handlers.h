@@ -15,6 +15,7 @@ pb_handler h_boards_list, h_board_add, h_board_remove;	/* h_boards.c */
 pb_handler h_transition;		/* h_transition.c */
 pb_handler h_history, h_events_list;	/* h_logs.c */
 pb_handler h_event_post;		/* h_event.c */
+pb_handler h_site_events;		/* h_site_events.c */
 pb_handler h_installed;			/* h_installed.c */
 pb_handler h_install;			/* h_install.c */
 pb_handler h_workflows_list, h_workflow_get;	/* h_workflows.c */

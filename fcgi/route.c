@@ -32,6 +32,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/nodes/{}/events", NODE, h_event_post },
 	{ "POST", "/api/v1/nodes/{}/installed", NODE, h_installed },
 	{ "GET", "/api/v1/nodes/{}/install", NODE, h_install },
+	{ "GET", "/api/v1/events", OPER, h_site_events },
 	{ "GET", "/api/v1/workflows", OPER, h_workflows_list },
 	{ "GET", "/api/v1/workflows/{}", OPER, h_workflow_get },
 	{ "GET", "/api/v1/boards", OPER, h_boards_list },

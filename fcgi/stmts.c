@@ -99,6 +99,18 @@ const struct pb_stmt pb_stmts[] = {
 	  "json_build_object('id', l.id, 'type', l.type, 'payload', "
 	  "l.payload, 'at', l.created_at)"), 3 },
 
+	/* h_site_events.c: the last $2 events, or the first $2 after $1. */
+	{ "site_events", "SELECT json_build_object('events', "
+	  "coalesce(json_agg(json_build_object('id', l.id, 'node_id', "
+	  "l.node_id, 'serial', n.serial, 'hostname', n.hostname, 'type', "
+	  "l.type, 'payload', l.payload, 'at', l.created_at) ORDER BY l.id) "
+	  "FILTER (WHERE l.id IS NOT NULL), '[]'::json), 'cursor', "
+	  "coalesce(max(l.id), $1::bigint, 0)) "
+	  "FROM (SELECT * FROM pureboot.node_events WHERE $1::bigint IS NULL "
+	  "OR id > $1::bigint ORDER BY CASE WHEN $1::bigint IS NULL THEN -id "
+	  "ELSE id END LIMIT $2::int) l "
+	  "LEFT JOIN pureboot.nodes n ON n.id = l.node_id", 2 },
+
 	/* h_workflows.c */
 	{ "workflows_list", "SELECT json_build_object('workflows', "
 	  "coalesce(json_agg(json_build_object('id', w.id, 'name', w.name, "
