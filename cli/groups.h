@@ -7,6 +7,7 @@
 int workflow_main(int argc, char **argv, const struct cmd *self);	/* workflow_cmd.c */
 int token_main(int argc, char **argv, const struct cmd *self);		/* token.c */
 int nfs_main(int argc, char **argv, const struct cmd *self);		/* nfs_cmd.c */
+int db_main(int argc, char **argv, const struct cmd *self);		/* db.c */
 
 /* The leaves of workflow, in their own files. */
 extern const char wf_sync_usage[], wf_resolve_usage[];

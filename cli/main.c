@@ -2,6 +2,7 @@
  *   pureboot workflow validate|sync|resolve ...   workflow files
  *   pureboot token create|revoke|list ...         operator API tokens
  *   pureboot nfs import|list|remove ...           diskless base trees
+ *   pureboot db init|migrate ...                  the database and its roles
  *   pureboot help [COMMAND...]
  * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage. */
 #include <stdio.h>
@@ -21,6 +22,8 @@ static const struct cmd top[] = {
 	{ "token", token_main, "create, revoke and list operator API tokens",
 	  NULL },
 	{ "nfs", nfs_main, "import, list and remove diskless base trees",
+	  NULL },
+	{ "db", db_main, "make the database and its roles, apply migrations",
 	  NULL },
 	{ "help", cmd_help, "this list; \"help COMMAND...\" for one command",
 	  NULL },
