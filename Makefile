@@ -3,6 +3,9 @@
 # programs in its own */build.mk.
 
 BUILD   ?= build
+# make install (docs/install.md): FHS paths under PREFIX, staged in DESTDIR.
+PREFIX  ?= /usr/local
+DATADIR ?= $(PREFIX)/share/pureboot
 CC      ?= cc
 SAN     ?=
 CFLAGS  ?= -O2 -g
@@ -12,7 +15,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 -Wcast-qual -D_FORTIFY_SOURCE=2 \
 	-D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lfcgi
-LINK       = $(CC) $(SAN) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+LINK       = $(CC) $(SAN) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 LIB_SRC  = $(wildcard lib/*/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -26,7 +29,7 @@ LIBHOOK  = $(BUILD)/libpb-hook.a
 PROGS =
 BENCHES =
 
-.PHONY: all deps run check check-loaded check-asan test migrate clean bench
+.PHONY: all deps run check check-loaded check-asan check-package test migrate clean bench
 all: build-all
 
 # Keep the objects of chained rules (unit tests) between runs.
@@ -66,6 +69,13 @@ migrate:
 check: deps
 	@$(MAKE) --no-print-directory all test-image
 	@PB_BUILD=$(abspath $(BUILD)) prove --timer -j2 t/
+	@$(MAKE) --no-print-directory check-package
+
+# The Debian package built, installed into a clean bookworm root beside
+# Debian's dnsmasq, nginx and PostgreSQL, tried and purged
+# (scripts/package-test, docs/install.md).
+check-package: deps
+	@scripts/package-test
 
 test: all test-image
 	@PB_BUILD=$(abspath $(BUILD)) prove --timer -j2 t/

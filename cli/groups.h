@@ -25,6 +25,8 @@ struct api;
 int node_log_all(struct api *a, const char *id, const char *list,
     json_t **all);
 
+int db_main(int argc, char **argv, const struct cmd *self);		/* db.c */
+
 /* The leaves of workflow, in their own files. */
 extern const char wf_sync_usage[], wf_resolve_usage[];
 int wf_cmd_sync(int argc, char **argv, const struct cmd *self);

@@ -7,6 +7,7 @@
  *   pureboot events [--follow] [NODE]             what the nodes report
  *   pureboot tree check                           lint the TFTP tree
  *   pureboot status                               is the site working
+ *   pureboot db init|migrate ...                  the database and its roles
  *   pureboot help [COMMAND...]
  * Exit codes (docs/pureboot.1): 0 done, 1 failed or refused, 2 usage;
  * from the API: 3 not found, 4 conflict (api.h). */
@@ -38,6 +39,8 @@ static const struct cmd top[] = {
 	  NULL },
 	{ "status", status_main, "services up, nodes by state, last errors",
 	  status_usage },
+	{ "db", db_main, "make the database and its roles, apply migrations",
+	  NULL },
 	{ "help", cmd_help, "this list; \"help COMMAND...\" for one command",
 	  NULL },
 	{ NULL, NULL, NULL, NULL },

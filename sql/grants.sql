@@ -83,11 +83,12 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 
 -- Tables: nothing for anyone but the owner, then the lists.
 REVOKE ALL ON ALL TABLES IN SCHEMA pureboot
-	FROM PUBLIC, pureboot_api, pureboot_hook, pureboot_dhcp;
+	FROM PUBLIC, pureboot_api, pureboot_hook, pureboot_dhcp, pureboot_report;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA pureboot
-	FROM PUBLIC, pureboot_api, pureboot_hook, pureboot_dhcp;
+	FROM PUBLIC, pureboot_api, pureboot_hook, pureboot_dhcp, pureboot_report;
 REVOKE ALL ON SCHEMA pureboot FROM PUBLIC;
-GRANT USAGE ON SCHEMA pureboot TO pureboot_api, pureboot_hook, pureboot_dhcp;
+GRANT USAGE ON SCHEMA pureboot TO pureboot_api, pureboot_hook, pureboot_dhcp,
+	pureboot_report;
 
 -- The API reads what it serves (nodes, their history and events,
 -- workflows, settings) and the tokens it checks (auth.c).  Its writes
@@ -106,6 +107,13 @@ GRANT SELECT ON pureboot.nodes, pureboot.workflows, pureboot.settings
 	TO pureboot_hook;
 
 -- pureboot_dhcp: no table at all, the two functions only.
+
+-- pureboot_report (sql/037-reports.sql): the operators' views, for a
+-- monitoring check; no table, no function (the views read the tables
+-- as their owner; docs/reports.md).
+GRANT SELECT ON pureboot.node_summary, pureboot.node_overview,
+	pureboot.install_attempts, pureboot.install_report,
+	pureboot.stale_nodes TO pureboot_report;
 
 -- A function made by a later migration is nobody's until listed here
 -- (031 also sets this; repeated so that this file alone is the truth).
@@ -150,7 +158,8 @@ BEGIN
 	         WHERE p.pronamespace = 'pureboot'::regnamespace
 	         GROUP BY p.oid LOOP
 		EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC, '
-		    'pureboot_api, pureboot_hook, pureboot_dhcp', rf.sig);
+		    'pureboot_api, pureboot_hook, pureboot_dhcp, pureboot_report',
+		    rf.sig);
 		IF rf.definer THEN
 			EXECUTE format('ALTER ROUTINE %s SECURITY DEFINER '
 			    'SET search_path = pureboot, pg_temp', rf.sig);

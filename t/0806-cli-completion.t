@@ -30,7 +30,7 @@ test_expect_success 'bash loads it and registers it for pureboot' '
 
 test_expect_success 'the commands, from pureboot help' '
 	comp "" >got &&
-	printf "%s\n" board events help nfs node status token tree workflow >expect &&
+	printf "%s\n" board db events help nfs node status token tree workflow >expect &&
 	test_cmp expect got &&
 	comp st >got && echo status >expect && test_cmp expect got
 '
