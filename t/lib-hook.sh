@@ -7,8 +7,9 @@ HOOK=$PB_BUILD/pureboot-tftp-hook
 PBTFTP=$PB_BUILD/pb-tftp
 
 # hook_root DIR: the firmware from the cache (scripts/firmware fetches
-# it once) and placeholder deploy files; the real kernel8.img and
-# initramfs.img come from `make initramfs`.
+# it once) and placeholder deploy files (kernel8.img for Pis, the raw
+# Image for U-Boot and UEFI boards); the real ones come from `make
+# initramfs`.
 hook_root() {
 	mkdir -p "$1/deploy-arm64" || return 1
 	if ! "$PB_TOP/scripts/firmware" install "$1" 2>"$TRASH/.firmware.log"; then
@@ -16,8 +17,10 @@ hook_root() {
 		return 1
 	fi
 	printf 'placeholder arm64 kernel\n' >"$1/deploy-arm64/kernel8.img" &&
+	printf 'placeholder raw arm64 Image\n' >"$1/deploy-arm64/Image" &&
 	printf 'placeholder initramfs\n' >"$1/deploy-arm64/initramfs.img" &&
-	chmod 0644 "$1/deploy-arm64/kernel8.img" "$1/deploy-arm64/initramfs.img" &&
+	chmod 0644 "$1/deploy-arm64/kernel8.img" "$1/deploy-arm64/Image" \
+		"$1/deploy-arm64/initramfs.img" &&
 	chmod 0755 "$1" "$1/deploy-arm64"
 }
 
@@ -63,6 +66,21 @@ node_add() {
 	done
 	echo "$id"
 }
+
+# board_add MAC BOOT_MODE BOARD STATE: a U-Boot or UEFI node named by
+# its MAC (no serial), as POST /nodes makes one; prints the node id.
+board_add() {
+	id=$(db_psql -c "INSERT INTO pureboot.nodes (mac, arch, boot_mode, board)
+		VALUES ('$1', 'aarch64', '$2', NULLIF('$3', '')) RETURNING id") || return 1
+	for s in $(state_path "$4"); do
+		db_psql -c "SELECT 1 FROM pureboot.transition('$id', '$s', 'test')" >/dev/null || return 1
+	done
+	echo "$id"
+}
+
+# The per-MAC file names of a board MAC (52:54:00:12:34:56).
+board_pxe() { echo "pxelinux.cfg/01-$(echo "$1" | tr : -)"; }
+board_grub() { echo "grub/grub.cfg-01-$(echo "$1" | tr : -)"; }
 
 # --- network namespaces ------------------------------------------------
 # One server namespace (dnsmasq on 10.66.0.1, tftp-hpa on 10.66.0.2) and

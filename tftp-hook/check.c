@@ -3,7 +3,8 @@
  * as a TFTP server would, and report what would fail: a missing or
  * dangling link, a link leaving the root, a file config.txt names that
  * is not there, a DTB the kernel cannot use, a fenced node that would
- * be served something bootable.  Exit 1 on any problem. */
+ * be served something bootable; the boards' files (boardcheck.c).  Exit
+ * 1 on any problem. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "hookctx.h"
+#include "check.h"
 #include "db.h"
 #include "log.h"
 #include "boot/pibootseq.h"
@@ -25,14 +27,7 @@
 #include "strset.h"
 #include "tree.h"
 
-struct disk {
-	int rootfd;
-	char base[HOOK_NAME_MAX];	/* "" or a MAC dir: dnsmasq's unique root */
-	const char *who;		/* for problem lines */
-	unsigned long *problems;
-};
-
-static void
+void
 problem(struct disk *d, const char *fmt, ...)
 {
 	va_list ap;
@@ -48,7 +43,7 @@ problem(struct disk *d, const char *fmt, ...)
 /* Resolve req inside the root the way a TFTP server reads it, but
  * refusing what only dnsmasq would do: follow a link out of the root.
  * Returns an open fd of the file, or -1 (not served). */
-static int
+int
 resolve(struct disk *d, const char *req)
 {
 	char cur[PATH_MAX] = "", rest[PATH_MAX], comp[NAME_MAX + 1], link[PATH_MAX];
@@ -310,8 +305,13 @@ mode_check(struct hookctx *h)
 		db_row(res, i, &row);
 		plan_node(&h->env, &row, p);
 		snprintf(who, sizeof(who), "node %s (%s, %s)",
-		    p->serial[0] ? p->serial : p->id,
+		    p->serial[0] ? p->serial : p->boardmac[0] ? row.mac : p->id,
+		    p->boardmac[0] ? (row.board ? row.board : "no board") :
 		    row.model ? row.model : "no model", row.state ? row.state : "?");
+		if (p->boardmac[0] != '\0' && p->kind != PLAN_SKIP) {
+			check_board_node(h, p, &d);
+			continue;
+		}
 		switch (p->kind) {
 		case PLAN_NONE:
 			continue;
@@ -359,6 +359,8 @@ mode_check(struct hookctx *h)
 			check_boot(&d, pm, &s, 0);
 		}
 	}
+	check_board_files(h, &problems);
+	check_board_root(h, &problems);
 	printf("check: %lu problem%s\n", problems, problems == 1 ? "" : "s");
 	rc = problems == 0 ? 0 : 1;
 out:
