@@ -10,32 +10,16 @@ test_atexit 'kill "$(cat "$TRASH/watch.pid" 2>/dev/null)" 2>/dev/null'
 UB=52:54:00:06:05:01
 EF=52:54:00:06:05:02
 RK=52:54:00:06:05:03
-deb=$(find "${PB_DEB_CACHE:-/var/cache/pureboot/debs}" -maxdepth 1 -name 'linux-image-*-arm64_*_arm64.deb' 2>/dev/null | sort -V | tail -n 1)
 
 # bootable FILE: it names a kernel (pxelinux KERNEL, grub linux).
 bootable() { grep -qE "^	KERNEL |^linux " "$1"; }
 
-# readd NAME MAC MODE BOARD STATE: the node NAME (its id in NAME.id)
-# made again in STATE (the state machine has no way back to each).
-readd() {
-	[ ! -s "$1.id" ] || db_psql -c "DELETE FROM pureboot.nodes WHERE id = '$(cat "$1.id")'" || return 1
-	board_add "$2" "$3" "$4" "$5" >"$1.id"
-}
 
 test_expect_success 'setup: a U-Boot node, a UEFI node, a ROCK Pi 4B with its Debian DTB, synced' '
 	hook_root "$root" &&
-	if [ -n "$deb" ]; then
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$TRASH" --wildcards "./usr/lib/linux-image-*/rockchip/rk3399-rock-pi-4b.dtb" &&
-		mkdir -p "$root/dtbs/rockchip" &&
-		cp "$TRASH"/usr/lib/linux-image-*/rockchip/rk3399-rock-pi-4b.dtb "$root/dtbs/rockchip/"
-	else
-		echo "# no cached kernel .deb: a dumped QEMU tree stands in" &&
-		mkdir -p "$root/dtbs/rockchip" &&
-		qemu-system-aarch64 -M virt,dumpdtb="$root/dtbs/rockchip/rk3399-rock-pi-4b.dtb" -nographic >/dev/null 2>&1
-	fi &&
-	"$PB_BUILD/pb-fdt-check" "$root/dtbs/rockchip/rk3399-rock-pi-4b.dtb" &&
-	readd ub $UB uboot qemu-arm64 pending &&
-	readd ef $EF uefi qemu-arm64-uefi pending &&
+	hook_dtb "$root" rockchip/rk3399-rock-pi-4b.dtb &&
+	board_readd ub $UB uboot qemu-arm64 pending &&
+	board_readd ef $EF uefi qemu-arm64-uefi pending &&
 	board_add $RK uboot rock-pi-4b installing >rk.id &&
 	hook_sync "$root" 2>log
 '
@@ -103,8 +87,8 @@ test_expect_success 'discovery off: the root files name no kernel; on again: the
 
 test_expect_success 'every state, both firmware kinds: bootable exactly when the node netboots, the MAC dir exactly when it must boot locally' '
 	for s in $ALL_STATES; do
-		readd ub $UB uboot qemu-arm64 "$s" &&
-		readd ef $EF uefi qemu-arm64-uefi "$s" || return 1
+		board_readd ub $UB uboot qemu-arm64 "$s" &&
+		board_readd ef $EF uefi qemu-arm64-uefi "$s" || return 1
 		hook_sync "$root" 2>log || { cat log; return 1; }
 		for mac in $UB $EF; do
 			for f in "$(board_pxe $mac)" "$(board_grub $mac)"; do
@@ -128,7 +112,7 @@ test_expect_success 'every state, both firmware kinds: bootable exactly when the
 '
 
 test_expect_success 'watch: a psql transition changes the files, a DELETE removes them' '
-	readd ub $UB uboot qemu-arm64 pending &&
+	board_readd ub $UB uboot qemu-arm64 pending &&
 	"$HOOK" -n -d "$PB_DB_HOOK" -r "$root" -i 3600 watch 2>"$TRASH/watch.log" &
 	echo $! >"$TRASH/watch.pid" &&
 	until_ok has "$TRASH/watch.log" "reconcile: " &&
@@ -168,7 +152,7 @@ test_expect_success 'check: a missing kernel, a missing DTB and a broken DTB are
 '
 
 test_expect_success 'check: a fenced board given a bootable file, a lost MAC dir, an IP-named file before default' '
-	readd ef $EF uefi qemu-arm64-uefi installed && hook_sync "$root" && check >/dev/null &&
+	board_readd ef $EF uefi qemu-arm64-uefi installed && hook_sync "$root" && check >/dev/null &&
 	cp "$root/$(board_grub $RK)" "$root/$(board_grub $EF)" &&
 	rmdir "$root/52-54-00-06-05-02" &&
 	echo "KERNEL x" >"$root/pxelinux.cfg/0A4D00" &&
