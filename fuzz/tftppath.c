@@ -8,6 +8,7 @@
  * lower-cased); a name the hook may create is one plain file name
  * (pb_check_filename: no '/', no leading '.', nothing outside
  * [A-Za-z0-9._-]), and a root entry is such a name too. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,18 @@ names(const char *name)
 	if (hook_name_ok(name))
 		FZ_ASSERT(pb_check_filename("", name, &e) == 0, "the hook may "
 		    "create \"%s\": %s", name, e.msg);
+	/* A board file: a container, one '/', a file name. */
+	if (hook_sub_name_ok(name)) {
+		const char *sl = strchr(name, '/');
+		char dir[16];
+
+		FZ_ASSERT(sl != NULL && (size_t)(sl - name) < sizeof(dir),
+		    "board file \"%s\" has no container", name);
+		snprintf(dir, sizeof(dir), "%.*s", (int)(sl - name), name);
+		FZ_ASSERT(hook_container_ok(dir) && !hook_sub_name_ok(dir) &&
+		    pb_check_filename("", sl + 1, &e) == 0, "board file \"%s\" "
+		    "is not container/filename", name);
+	}
 }
 
 int

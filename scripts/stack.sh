@@ -274,6 +274,7 @@ stack_hook_start() {
 			chmod 0644 "$root/deploy-arm64/.$f.tmp" &&
 			mv -f "$root/deploy-arm64/.$f.tmp" "$root/deploy-arm64/$f" || return 1
 	done
+	stack_boards_files "$root" || return 1
 	hook=$(stack_bin pureboot-tftp-hook) || return 1
 	[ "$(id -u)" != 0 ] || chown pureboot:pureboot "$root" || return 1
 	set --
@@ -287,6 +288,57 @@ stack_hook_start() {
 		stack_die "pureboot-tftp-hook did not start"
 		return 1
 	fi
+}
+
+# stack_put SRC DST: DST becomes a copy of SRC (0644) when it differs,
+# by a temp name and a rename: a board never reads half a file.
+stack_put() {
+	! cmp -s "$1" "$2" || return 0
+	cp "$1" "$2.pb-tmp" && chmod 0644 "$2.pb-tmp" && mv -f "$2.pb-tmp" "$2"
+}
+
+# What U-Boot and UEFI boards read beside the hook's files
+# (docs/boards.md): deploy-arm64/Image, the raw kernel U-Boot's booti
+# and GRUB's linux take (kernel8.img gunzipped); grubnetaa64.efi.signed
+# from Debian's grub-efi-arm64-signed, the UEFI boot file; the DTB
+# store dtbs/ from the cached Debian arm64 kernel package, only the
+# DTBs that pass pb_fdt_check, added and updated file by file (operator
+# imports beside them stay).
+stack_boards_files() {
+	root=$1
+	if [ -e "$root/deploy-arm64/kernel8.img" ]; then
+		gunzip -c "$root/deploy-arm64/kernel8.img" >"$PB_STATE/Image.tmp" &&
+			stack_put "$PB_STATE/Image.tmp" "$root/deploy-arm64/Image" &&
+			rm -f "$PB_STATE/Image.tmp" || return 1
+	fi
+	grub=/usr/lib/grub/arm64-efi-signed/grubnetaa64.efi.signed
+	if [ -e "$grub" ]; then
+		stack_put "$grub" "$root/grubnetaa64.efi.signed" || return 1
+	else
+		echo "pureboot: note: no $grub (grub-efi-arm64-signed): UEFI boards cannot netboot" >&2
+	fi
+	deb=$(find "${PB_DEB_CACHE:-/var/cache/pureboot/debs}" -maxdepth 1 \
+		-name 'linux-image-*-arm64_*_arm64.deb' 2>/dev/null | sort -V | tail -n 1)
+	check=$PB_BUILD/pb-fdt-check
+	if [ -z "$deb" ] || [ ! -x "$check" ]; then
+		echo "pureboot: note: no DTB store from Debian's kernel (make initramfs caches the package)" >&2
+		return 0
+	fi
+	stamp=$root/dtbs/.pureboot-from
+	[ "$(cat "$stamp" 2>/dev/null)" != "${deb##*/}" ] || return 0
+	tmp=$PB_STATE/dtbs.tmp
+	rm -rf "$tmp" && mkdir -p "$tmp" "$root/dtbs" &&
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/lib/linux-image-*/*' || return 1
+	src=$(echo "$tmp"/usr/lib/linux-image-*)
+	(cd "$src" && find . -name '*.dtb' -type f) | while read -r f; do
+		f=${f#./}
+		if ! "$check" "$src/$f" >/dev/null 2>&1; then
+			echo "pureboot: note: $f from ${deb##*/} is not a device tree a loader takes: left out" >&2
+			continue
+		fi
+		mkdir -p "$root/dtbs/${f%/*}" && stack_put "$src/$f" "$root/dtbs/$f" || exit 1
+	done || return 1
+	chmod -R a+rX "$root/dtbs" && echo "${deb##*/}" >"$stamp" && rm -rf "$tmp"
 }
 
 stack_hook_stop() {

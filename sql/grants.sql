@@ -101,10 +101,10 @@ GRANT SELECT ON pureboot.nodes, pureboot.node_state_log, pureboot.node_events,
 GRANT UPDATE (last_used) ON pureboot.api_tokens TO pureboot_api;
 GRANT INSERT (key, value), UPDATE (value) ON pureboot.settings TO pureboot_api;
 
--- The hook renders the tree from nodes, their workflows and settings
--- (tftp-hook/db.c); LISTEN needs no privilege.
-GRANT SELECT ON pureboot.nodes, pureboot.workflows, pureboot.settings
-	TO pureboot_hook;
+-- The hook renders the tree from nodes, their workflows, boards and
+-- settings (tftp-hook/db.c); LISTEN needs no privilege.
+GRANT SELECT ON pureboot.nodes, pureboot.workflows, pureboot.settings,
+	pureboot.boards TO pureboot_hook;
 
 -- pureboot_dhcp: no table at all, the two functions only.
 

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # t/lib-boards.sh: helpers for the U-Boot and UEFI netboot tests
-# (t/0980, t/0981), sourced after t/lib.sh and t/deploy-lib.sh: a TFTP
+# (t/0980, t/0981, t/0984), sourced after t/lib.sh and t/deploy-lib.sh: a TFTP
 # tree with the raw deploy kernel, one network namespace with a tap
 # device QEMU attaches to and real dnsmasq on it (leases, the tests'
 # QEMU has no other DHCP server, and TFTP as conf/dnsmasq serves it:

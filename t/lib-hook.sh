@@ -7,8 +7,9 @@ HOOK=$PB_BUILD/pureboot-tftp-hook
 PBTFTP=$PB_BUILD/pb-tftp
 
 # hook_root DIR: the firmware from the cache (scripts/firmware fetches
-# it once) and placeholder deploy files; the real kernel8.img and
-# initramfs.img come from `make initramfs`.
+# it once) and placeholder deploy files (kernel8.img for Pis, the raw
+# Image for U-Boot and UEFI boards); the real ones come from `make
+# initramfs`.
 hook_root() {
 	mkdir -p "$1/deploy-arm64" || return 1
 	if ! "$PB_TOP/scripts/firmware" install "$1" 2>"$TRASH/.firmware.log"; then
@@ -16,8 +17,10 @@ hook_root() {
 		return 1
 	fi
 	printf 'placeholder arm64 kernel\n' >"$1/deploy-arm64/kernel8.img" &&
+	printf 'placeholder raw arm64 Image\n' >"$1/deploy-arm64/Image" &&
 	printf 'placeholder initramfs\n' >"$1/deploy-arm64/initramfs.img" &&
-	chmod 0644 "$1/deploy-arm64/kernel8.img" "$1/deploy-arm64/initramfs.img" &&
+	chmod 0644 "$1/deploy-arm64/kernel8.img" "$1/deploy-arm64/Image" \
+		"$1/deploy-arm64/initramfs.img" &&
 	chmod 0755 "$1" "$1/deploy-arm64"
 }
 
@@ -63,6 +66,48 @@ node_add() {
 	done
 	echo "$id"
 }
+
+# board_add MAC BOOT_MODE BOARD STATE: a U-Boot or UEFI node named by
+# its MAC (no serial), as POST /nodes makes one; prints the node id.
+board_add() {
+	id=$(db_psql -c "INSERT INTO pureboot.nodes (mac, arch, boot_mode, board)
+		VALUES ('$1', 'aarch64', '$2', NULLIF('$3', '')) RETURNING id") || return 1
+	for s in $(state_path "$4"); do
+		db_psql -c "SELECT 1 FROM pureboot.transition('$id', '$s', 'test')" >/dev/null || return 1
+	done
+	echo "$id"
+}
+
+# board_readd NAME MAC BOOT_MODE BOARD STATE: the node NAME (its id in
+# ./NAME.id) made again in STATE (the state machine has no way back to
+# every state).
+board_readd() {
+	[ ! -s "$1.id" ] || db_psql -c "DELETE FROM pureboot.nodes WHERE id = '$(cat "$1.id")'" || return 1
+	board_add "$2" "$3" "$4" "$5" >"$1.id"
+}
+
+# hook_dtb ROOT DTB: DTB (rockchip/rk3399-rock-pi-4b.dtb) from the
+# cached Debian arm64 kernel package into ROOT/dtbs/, as the DTB store
+# holds it; without the package (no make initramfs yet) QEMU's own
+# tree stands in under that name.  Either passes pb_fdt_check.
+hook_dtb() {
+	deb=$(find "${PB_DEB_CACHE:-/var/cache/pureboot/debs}" -maxdepth 1 \
+		-name 'linux-image-*-arm64_*_arm64.deb' 2>/dev/null | sort -V | tail -n 1)
+	mkdir -p "$1/dtbs/${2%/*}" || return 1
+	if [ -n "$deb" ]; then
+		rm -rf "$TRASH/.deb" && mkdir "$TRASH/.deb" &&
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$TRASH/.deb" --wildcards "./usr/lib/linux-image-*/$2" &&
+		cp "$TRASH"/.deb/usr/lib/linux-image-*/"$2" "$1/dtbs/$2" || return 1
+	else
+		echo "# no cached kernel .deb: QEMU's own device tree stands in for $2" >&2
+		qemu-system-aarch64 -M virt,dumpdtb="$1/dtbs/$2" -display none >/dev/null 2>&1 || return 1
+	fi
+	chmod 0644 "$1/dtbs/$2" && "$PB_BUILD/pb-fdt-check" "$1/dtbs/$2"
+}
+
+# The per-MAC file names of a board MAC (52:54:00:12:34:56).
+board_pxe() { echo "pxelinux.cfg/01-$(echo "$1" | tr : -)"; }
+board_grub() { echo "grub/grub.cfg-01-$(echo "$1" | tr : -)"; }
 
 # --- network namespaces ------------------------------------------------
 # One server namespace (dnsmasq on 10.66.0.1, tftp-hpa on 10.66.0.2) and

@@ -5,6 +5,14 @@ PROGS   += $(BUILD)/pureboot-tftp-hook $(BUILD)/pb-tftp
 
 $(HOOK_OBJ): ALL_CFLAGS += -Itftp-hook
 
+# conf/u-boot/boot.cmd as a C string for bootscr.c (boot.scr.uimg):
+# each line quoted, backslashes and quotes escaped.
+$(BUILD)/gen/boot_cmd.inc: conf/u-boot/boot.cmd
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
+$(BUILD)/obj/tftp-hook/bootscr.o: $(BUILD)/gen/boot_cmd.inc
+$(BUILD)/obj/tftp-hook/bootscr.o: ALL_CFLAGS += -I$(BUILD)/gen
+
 $(LIBHOOK): $(filter-out %/main.o,$(HOOK_OBJ))
 	rm -f $@ && ar rcs $@ $^
 

@@ -3,7 +3,8 @@
  * as a TFTP server would, and report what would fail: a missing or
  * dangling link, a link leaving the root, a file config.txt names that
  * is not there, a DTB the kernel cannot use, a fenced node that would
- * be served something bootable.  Exit 1 on any problem. */
+ * be served something bootable; the boards' files (boardcheck.c).  Exit
+ * 1 on any problem. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "hookctx.h"
+#include "check.h"
 #include "db.h"
 #include "log.h"
 #include "boot/pibootseq.h"
@@ -24,106 +26,6 @@
 #include "plan.h"
 #include "strset.h"
 #include "tree.h"
-
-struct disk {
-	int rootfd;
-	char base[HOOK_NAME_MAX];	/* "" or a MAC dir: dnsmasq's unique root */
-	const char *who;		/* for problem lines */
-	unsigned long *problems;
-};
-
-static void
-problem(struct disk *d, const char *fmt, ...)
-{
-	va_list ap;
-	char buf[768];
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("%s: %s\n", d->who, buf);
-	(*d->problems)++;
-}
-
-/* Resolve req inside the root the way a TFTP server reads it, but
- * refusing what only dnsmasq would do: follow a link out of the root.
- * Returns an open fd of the file, or -1 (not served). */
-static int
-resolve(struct disk *d, const char *req)
-{
-	char cur[PATH_MAX] = "", rest[PATH_MAX], comp[NAME_MAX + 1], link[PATH_MAX];
-	char tmp[PATH_MAX * 2];
-	struct stat st;
-	const char *p;
-	size_t n;
-	ssize_t ln;
-	int hops = 0, fd;
-
-	if (strstr(req, "..") != NULL)
-		return -1;	/* dnsmasq refuses, tftp-hpa chroots */
-	if (d->base[0] != '\0')
-		snprintf(cur, sizeof(cur), "%s", d->base);
-	snprintf(rest, sizeof(rest), "%s", req);
-	while (rest[0] != '\0') {
-		p = strchr(rest, '/');
-		n = p ? (size_t)(p - rest) : strlen(rest);
-		if (n > NAME_MAX)
-			return -1;
-		memcpy(comp, rest, n);
-		comp[n] = '\0';
-		memmove(rest, p ? p + 1 : rest + n, strlen(p ? p + 1 : rest + n) + 1);
-		if (n == 0 || strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			char *s = strrchr(cur, '/');
-
-			if (cur[0] == '\0') {
-				problem(d, "\"%s\": a link leads out of the root", req);
-				return -1;
-			}
-			if (s != NULL)
-				*s = '\0';
-			else
-				cur[0] = '\0';
-			continue;
-		}
-		snprintf(tmp, sizeof(tmp), "%s%s%s", cur, cur[0] ? "/" : "", comp);
-		if (fstatat(d->rootfd, tmp, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			return -1;
-		if (S_ISLNK(st.st_mode)) {
-			if (++hops > 40 ||
-			    (ln = readlinkat(d->rootfd, tmp, link, sizeof(link) - 1)) < 0) {
-				problem(d, "\"%s\": link loop or unreadable link", req);
-				return -1;
-			}
-			link[ln] = '\0';
-			if (link[0] == '/') {
-				problem(d, "\"%s\": link \"%s\" is absolute: dnsmasq "
-				    "would serve it from outside the root", tmp, link);
-				return -1;
-			}
-			snprintf(tmp, sizeof(tmp), "%s%s%s", link, rest[0] ? "/" : "", rest);
-			if (strlen(tmp) >= sizeof(rest))
-				return -1;
-			memcpy(rest, tmp, strlen(tmp) + 1);
-			continue;
-		}
-		if (strlen(tmp) >= sizeof(cur))
-			return -1;
-		memcpy(cur, tmp, strlen(tmp) + 1);
-	}
-	if ((fd = openat(d->rootfd, cur[0] ? cur : ".", O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	/* dnsmasq as root serves only world-readable files. */
-	if (!(st.st_mode & S_IROTH))
-		problem(d, "\"%s\" is not world-readable: TFTP servers refuse it",
-		    req);
-	return fd;
-}
 
 static int
 disk_fetch(void *ctx, const char *path, int want_data, struct pb_fetch *out)
@@ -310,8 +212,13 @@ mode_check(struct hookctx *h)
 		db_row(res, i, &row);
 		plan_node(&h->env, &row, p);
 		snprintf(who, sizeof(who), "node %s (%s, %s)",
-		    p->serial[0] ? p->serial : p->id,
+		    p->serial[0] ? p->serial : p->boardmac[0] ? row.mac : p->id,
+		    p->boardmac[0] ? (row.board ? row.board : "no board") :
 		    row.model ? row.model : "no model", row.state ? row.state : "?");
+		if (p->boardmac[0] != '\0' && p->kind != PLAN_SKIP) {
+			check_board_node(h, p, &d);
+			continue;
+		}
 		switch (p->kind) {
 		case PLAN_NONE:
 			continue;
@@ -359,6 +266,8 @@ mode_check(struct hookctx *h)
 			check_boot(&d, pm, &s, 0);
 		}
 	}
+	check_board_files(h, &problems);
+	check_board_root(h, &problems);
 	printf("check: %lu problem%s\n", problems, problems == 1 ? "" : "s");
 	rc = problems == 0 ? 0 : 1;
 out:

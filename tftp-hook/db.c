@@ -12,9 +12,11 @@
 #define NODE_SQL \
 	"SELECT n.id::text, n.serial, n.mac::text, n.pi_model, n.hostname, " \
 	"n.state::text, n.boot_mode, w.definition->>'install_method', " \
-	"w.definition::text " \
+	"w.definition::text, n.board, b.console, b.cmdline_extra, " \
+	"COALESCE(n.dtb, b.dtb) " \
 	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
-	"ON w.id = n.workflow_id "
+	"ON w.id = n.workflow_id " \
+	"LEFT JOIN pureboot.boards b ON b.name = n.board "
 
 PGconn *
 db_connect(const char *conninfo, struct pb_err *e)
@@ -140,6 +142,10 @@ db_row(PGresult *r, int i, struct node_row *row)
 	row->boot_mode = col(r, i, 6);
 	row->install_method = col(r, i, 7);
 	row->definition = col(r, i, 8);
+	row->board = col(r, i, 9);
+	row->console = col(r, i, 10);
+	row->cmdline_extra = col(r, i, 11);
+	row->dtb = col(r, i, 12);
 }
 
 void

@@ -13,7 +13,8 @@ PGconn *db_connect(const char *conninfo, struct pb_err *e);
 PGconn *db_connect_timeout(const char *conninfo, int timeout_ms,
     struct pb_err *e);
 int db_settings(PGconn *db, struct env *env, struct pb_err *e);
-/* All Pi nodes, or one node by id (NULL: all). */
+/* All nodes with their board's columns, or one node by id (NULL:
+ * all). */
 PGresult *db_nodes(PGconn *db, const char *id, struct pb_err *e);
 void db_row(PGresult *res, int i, struct node_row *row);
 /* The nodes of NFS workflows, or one node by id (any workflow): the

@@ -13,10 +13,12 @@
 #include "strset.h"
 #include "tree.h"
 
-/* The top-level names one node holds in the tree ("": none). */
+/* The names one node holds in the tree ("": none): its serial dir,
+ * its MAC fence dir, and a board's two files by its MAC. */
 struct node_names {
 	char serial[9];
 	char macdir[18];
+	char boardmac[18];
 };
 
 /* --nfs-*: the diskless nodes' side (nfs.c); root NULL: none. */
@@ -36,9 +38,9 @@ struct hookctx {
 	const char *conninfo;
 	struct env env;
 	/* Who has which names, for watch: node id -> its serial and its
-	 * MAC dir (struct node_names, one map per field; reconcile.c) and
-	 * name -> node id. */
-	struct strmap id_serial, id_macdir, owner;
+	 * MAC dir and its board files' MAC (struct node_names, one map
+	 * per field; reconcile.c) and name -> node id. */
+	struct strmap id_serial, id_macdir, id_boardmac, owner;
 	/* node id -> a sum of why it was last skipped: the same reason is
 	 * logged once, not at every reconcile (reconcile.c). */
 	struct strmap skip_why;

@@ -182,6 +182,7 @@ out:
 	strset_free(&h.nfs.exported);
 	strmap_free(&h.id_serial);
 	strmap_free(&h.id_macdir);
+	strmap_free(&h.id_boardmac);
 	strmap_free(&h.owner);
 	strmap_free(&h.skip_why);
 	return rc;

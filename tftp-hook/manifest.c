@@ -70,7 +70,7 @@ man_load(struct tree *t, struct pb_err *e)
 				line[ll] = '\0';
 				/* Only names the hook can make, whatever the
 				 * file says. */
-				if (!hook_name_ok(line + 1))
+				if (!hook_tree_name_ok(line + 1))
 					hook_log("manifest: ignoring \"%.40s\"",
 					    line + 1);
 				else if (line[0] == '+')

@@ -1,6 +1,8 @@
 /* names.c: the names the hook may create at the top of the root, and
  * nothing else, whatever a manifest says: a serial dir (8 hex), a MAC
- * fence dir (xx-xx-xx-xx-xx-xx) or a discovery root entry.  Firmware,
+ * fence dir (xx-xx-xx-xx-xx-xx) or a discovery root entry; for the
+ * boards, pxelinux.cfg/ and grub/ and the per-MAC and root files in
+ * them, and boot.scr.uimg.  Firmware,
  * kernel and DTB names come from the model table (pb_pimodel_fetches,
  * lib/boot/pimodel.c), so a model added there is accepted here.  Pure. */
 #include <string.h>
@@ -51,10 +53,43 @@ hook_root_name_ok(const char *name)
 }
 
 int
+hook_container_ok(const char *name)
+{
+	return strcmp(name, "pxelinux.cfg") == 0 || strcmp(name, "grub") == 0;
+}
+
+int
 hook_name_ok(const char *name)
 {
 	struct pb_serial s;
 
 	return pb_serial_parse(&s, name, NULL) == 0 || is_macdir(name) ||
-	    hook_root_name_ok(name);
+	    hook_root_name_ok(name) || hook_container_ok(name) ||
+	    strcmp(name, "boot.scr.uimg") == 0;
+}
+
+/* name is pfx then a MAC dir, or exactly root. */
+static int
+per_mac(const char *name, const char *pfx, const char *root)
+{
+	size_t n = strlen(pfx);
+
+	return strcmp(name, root) == 0 ||
+	    (strncmp(name, pfx, n) == 0 && is_macdir(name + n));
+}
+
+int
+hook_sub_name_ok(const char *path)
+{
+	if (strncmp(path, "pxelinux.cfg/", 13) == 0)
+		return per_mac(path + 13, "01-", "default");
+	if (strncmp(path, "grub/", 5) == 0)
+		return per_mac(path + 5, "grub.cfg-01-", "grub.cfg");
+	return 0;
+}
+
+int
+hook_tree_name_ok(const char *name)
+{
+	return hook_name_ok(name) || hook_sub_name_ok(name);
 }

@@ -105,45 +105,6 @@ runs_installed_os(const char *state)
 	return s != NULL && s->cls == PB_BOOT_RUN;
 }
 
-/* a: an untrusted value (quoted here); b: a reason already quoted. */
-/* The node is skipped: what "value" why, the value quoted and cut. */
-static int
-skip(struct plan *p, const char *what, const char *v, const char *why)
-{
-	char qv[64];
-
-	pb_quote(qv, sizeof(qv), v ? v : "NULL", 40);
-	p->kind = PLAN_SKIP;
-	p->ndirs = p->nroot = 0;	/* nothing to write: its files stay */
-	snprintf(p->why, sizeof(p->why), "%s \"%s\" %s", what, qv, why);
-	return 0;
-}
-
-/* The node is skipped for a reason a parser or renderer gave. */
-static int
-skip_msg(struct plan *p, const char *msg)
-{
-	p->kind = PLAN_SKIP;
-	p->ndirs = p->nroot = 0;	/* nothing to write: its files stay */
-	snprintf(p->why, sizeof(p->why), "%.400s", msg);
-	return 0;
-}
-
-/* A new directory of the plan, empty (NULL when the plan is full,
- * which no case reaches: PLAN_MAXDIRS counts them). */
-static struct dirspec *
-add_dir(struct plan *p, const char *name)
-{
-	struct dirspec *d;
-
-	if (p->ndirs == PLAN_MAXDIRS)
-		return NULL;
-	d = &p->dirs[p->ndirs++];
-	memset(d, 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	return d;
-}
-
 /* A link at the top of the root that the node needs. */
 static void
 add_root_link(struct plan *p, const char *name, const char *target)
@@ -167,7 +128,7 @@ plan_fence(struct plan *p)
 	struct dirspec *d;
 
 	p->kind = PLAN_FENCE;
-	if (p->serial[0] != '\0' && (d = add_dir(p, p->serial)) != NULL) {
+	if (p->serial[0] != '\0' && (d = plan_add_dir(p, p->serial)) != NULL) {
 		/* Zero-length: a Pi 4/5 bootloader gives up network boot
 		 * at once; start.elf too, so that a Pi 3 finds the prefix
 		 * and nothing bootable in it instead of falling back to
@@ -177,28 +138,7 @@ plan_fence(struct plan *p)
 	}
 	/* After the serial dir: the MAC dir alone fails open. */
 	if (p->macdir[0] != '\0')
-		(void)add_dir(p, p->macdir);
-}
-
-/* An nfs node's root, from the resolver the API's agent answer uses
- * for its nfs keys: the same values, variables and checks included. */
-static int
-plan_nfs(const struct node_row *row, struct plan *p,
-    const struct pb_wf_node *wn)
-{
-	struct pb_err e;
-	json_error_t je;
-	json_t *def;
-	int rc;
-
-	if (row->definition == NULL ||
-	    (def = json_loads(row->definition, 0, &je)) == NULL)
-		return skip_msg(p, "workflow definition is not JSON");
-	rc = pb_wf_nfs_resolve(&p->nfs, def, wn, &e);
-	json_decref(def);
-	if (rc == -1)
-		return skip_msg(p, e.msg);
-	return 0;
+		(void)plan_add_dir(p, p->macdir);
 }
 
 /* config.txt and the links of a netbooting node's serial dir. */
@@ -222,7 +162,7 @@ plan_boot_files(const struct env *env, enum pb_model m, struct plan *p,
 	cin.sections = &sec;
 	cin.nsections = 1;
 	if ((n = pb_render_config(buf, sizeof(buf), &cin, &e)) < 0)
-		return skip_msg(p, e.msg);
+		return plan_skip_msg(p, e.msg);
 	add_file(d, "config.txt", buf, (size_t)n);
 
 	/* Pi 5: no GPU firmware is fetched, but the bootloader probes
@@ -264,20 +204,13 @@ plan_netboot(const struct env *env, const struct node_row *row,
 	ssize_t n;
 
 	if (p->serial[0] == '\0')
-		return skip(p, "serial", row->serial,
+		return plan_skip(p, "serial", row->serial,
 		    "is not 8 lower-case hex digits");
 	if (row->model == NULL || pb_model_parse(&m, row->model, NULL) == -1)
-		return skip(p, "pi_model", row->model,
+		return plan_skip(p, "pi_model", row->model,
 		    "is not a model in the table");
-	if (row->hostname != NULL &&
-	    pb_hostname_parse(&wn->hostname, row->hostname, NULL) == -1)
-		return skip(p, "hostname", row->hostname,
-		    "is not an RFC 1123 label");
-	if (row->hostname != NULL && strcmp(wn->hostname.s, row->hostname) != 0)
-		return skip(p, "hostname", row->hostname, "is not lower case");
-	if (env->server[0] == '\0')
-		return skip_msg(p, "the server_url setting is missing or bad");
-	wn->server = env->server;
+	if (plan_node_values(env, row, p, wn) == -1 || p->kind == PLAN_SKIP)
+		return 0;
 
 	memset(&lin, 0, sizeof(lin));
 	lin.mode = nfsboot ? PB_MODE_NFS : PB_MODE_INSTALL;
@@ -295,9 +228,9 @@ plan_netboot(const struct env *env, const struct node_row *row,
 		lin.nfs_options = p->nfs.options;
 	}
 	if ((n = pb_render_cmdline(buf, sizeof(buf), &lin, &e)) < 0)
-		return skip_msg(p, e.msg);
-	if ((d = add_dir(p, p->serial)) == NULL)
-		return skip_msg(p, "plan: no room for the serial dir");
+		return plan_skip_msg(p, e.msg);
+	if ((d = plan_add_dir(p, p->serial)) == NULL)
+		return plan_skip_msg(p, "plan: no room for the serial dir");
 	add_file(d, "cmdline.txt", buf, (size_t)n);
 	return plan_boot_files(env, m, p, d);
 }
@@ -312,8 +245,11 @@ plan_node1(const struct env *env, const struct node_row *row, struct plan *p)
 	memset(p, 0, sizeof(*p));
 	memset(&wn, 0, sizeof(wn));
 	if (row->id == NULL || pb_uuid_parse(&wn.id, row->id, NULL) == -1)
-		return skip(p, "node id", row->id, "is not a UUID");
+		return plan_skip(p, "node id", row->id, "is not a UUID");
 	memcpy(p->id, wn.id.s, sizeof(p->id));
+	if (row->boot_mode != NULL && (strcmp(row->boot_mode, "uboot") == 0 ||
+	    strcmp(row->boot_mode, "uefi") == 0))
+		return plan_board(env, row, p, &wn);
 	if (row->boot_mode == NULL || strcmp(row->boot_mode, "pi") != 0) {
 		p->kind = PLAN_NONE;
 		return 0;
@@ -360,9 +296,18 @@ plan_names(const struct plan *p, struct strset *want)
 			strset_add(want, p->serial);
 		if (p->macdir[0] != '\0')
 			strset_add(want, p->macdir);
+		if (p->boardmac[0] != '\0') {
+			char pxe[HOOK_NAME_MAX], grub[HOOK_NAME_MAX];
+
+			plan_board_names(p->boardmac, pxe, grub);
+			strset_add(want, pxe);
+			strset_add(want, grub);
+		}
 		break;
 	case PLAN_FENCE:
 	case PLAN_BOOT:
+		for (i = 0; i < p->nfiles; i++)
+			strset_add(want, p->files[i].name);
 		for (i = 0; i < p->ndirs; i++)
 			strset_add(want, p->dirs[i].name);
 		for (i = 0; i < p->nroot; i++)

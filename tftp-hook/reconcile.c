@@ -1,9 +1,11 @@
 /* reconcile.c: make the tree match the database, for every node (a
  * reconcile) or for one (on NOTIFY). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -49,9 +51,11 @@ names_get(const struct hookctx *h, const char *id, struct node_names *nn)
 {
 	const char *s = strmap_get(&h->id_serial, id);
 	const char *m = strmap_get(&h->id_macdir, id);
+	const char *b = strmap_get(&h->id_boardmac, id);
 
 	snprintf(nn->serial, sizeof(nn->serial), "%s", s ? s : "");
 	snprintf(nn->macdir, sizeof(nn->macdir), "%s", m ? m : "");
+	snprintf(nn->boardmac, sizeof(nn->boardmac), "%s", b ? b : "");
 }
 
 /* Does p make a directory of this name? */
@@ -71,9 +75,12 @@ claim(struct hookctx *h, const struct plan *p)
 {
 	struct node_names nn;
 
+	char pxe[HOOK_NAME_MAX], grub[HOOK_NAME_MAX];
+
 	if (p->kind == PLAN_NONE) {
 		strmap_del(&h->id_serial, p->id);
 		strmap_del(&h->id_macdir, p->id);
+		strmap_del(&h->id_boardmac, p->id);
 		return;
 	}
 	memcpy(nn.serial, p->serial, sizeof(nn.serial));
@@ -87,6 +94,12 @@ claim(struct hookctx *h, const struct plan *p)
 		strmap_set(&h->owner, nn.serial, p->id);
 	if (nn.macdir[0] != '\0')
 		strmap_set(&h->owner, nn.macdir, p->id);
+	strmap_set(&h->id_boardmac, p->id, p->boardmac);
+	if (p->boardmac[0] != '\0') {
+		plan_board_names(p->boardmac, pxe, grub);
+		strmap_set(&h->owner, pxe, p->id);
+		strmap_set(&h->owner, grub, p->id);
+	}
 }
 
 /* Where apply() writes.  A reconcile stages directories (st != NULL)
@@ -175,6 +188,16 @@ apply(struct hookctx *h, const struct plan *p, struct batch *b,
 	} else {
 		strmap_del(&h->skip_why, p->id);
 	}
+	/* A board's files first, at once (each a temp name and a rename):
+	 * its own file says "boot locally" before the MAC dir stops the
+	 * board being served anything. */
+	for (i = 0; i < p->nfiles; i++)
+		if (tree_put_rootent(&h->tree, &p->files[i], e) == -1) {
+			if (b->st == NULL)
+				return -1;
+			hook_log("node %s: %s", p->id, e->msg);
+			b->errors++;
+		}
 	/* A node's directories go into one batch: the fence before the
 	 * MAC dir, never split across two syncfs. */
 	if (b->st != NULL && b->n + p->ndirs > b->max && flush(h, b, e) == -1)
@@ -194,6 +217,59 @@ apply(struct hookctx *h, const struct plan *p, struct batch *b,
 	}
 	claim(h, p);
 	return 0;
+}
+
+/* name is there and not the hook's. */
+static int
+foreign(struct hookctx *h, const char *name)
+{
+	struct stat sb;
+
+	return !tree_owns(&h->tree, name) &&
+	    fstatat(h->tree.rootfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* The boards' root files (discovery on or off) and their containers;
+ * when they cannot be rendered, what is there stays. */
+static void
+put_board_root(struct hookctx *h, struct batch *b)
+{
+	static const char *const keep[] = {
+		"pxelinux.cfg", "grub", "pxelinux.cfg/default", "grub/grub.cfg",
+		"boot.scr.uimg", NULL,
+	};
+	struct ent *ents;
+	struct pb_err e;
+	size_t n, i;
+
+	for (i = 0; keep[i] != NULL; i++)
+		if (i < 2 || tree_owns(&h->tree, keep[i]))
+			strset_add(b->want, keep[i]);
+	if ((ents = calloc(PLAN_BOARD_ROOT, sizeof(*ents))) == NULL) {
+		hook_log("boards' root: out of memory");
+		b->errors++;
+		return;
+	}
+	if (plan_board_root(&h->env, ents, PLAN_BOARD_ROOT, &n, &e) == -1) {
+		hook_log("%s: the boards' root files are left as they were",
+		    e.msg);
+		b->errors++;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		/* A PXE set-up of the site's own (x86 pxelinux shares the
+		 * names with U-Boot) keeps its file: boards not in the
+		 * database then get that, which check reports. */
+		if (foreign(h, ents[i].name))
+			continue;
+		strset_add(b->want, ents[i].name);
+		if (tree_put_rootent(&h->tree, &ents[i], &e) == -1) {
+			hook_log("%s", e.msg);
+			b->errors++;
+		}
+	}
+out:
+	free(ents);
 }
 
 /* The root entries: the discovery root, or else what the nodes need. */
@@ -273,6 +349,7 @@ reconcile(struct hookctx *h, struct pb_err *e)
 	if (flush(h, b, e) == -1)
 		goto out;
 	put_root(h, b);
+	put_board_root(h, b);
 	errors = b->errors;
 
 	/* Whatever the manifest holds that no node or setting wants. */
@@ -370,6 +447,15 @@ render_one(struct hookctx *h, const char *id, struct pb_err *e)
 		release(h, id, old.serial);
 	if (!strset_has(&want, old.macdir))
 		release(h, id, old.macdir);
+	if (old.boardmac[0] != '\0') {
+		char pxe[HOOK_NAME_MAX], grub[HOOK_NAME_MAX];
+
+		plan_board_names(old.boardmac, pxe, grub);
+		if (!strset_has(&want, pxe))
+			release(h, id, pxe);
+		if (!strset_has(&want, grub))
+			release(h, id, grub);
+	}
 	if (h->nfs.root != NULL && nfs_render_one(h, id, old.serial) != 0)
 		hook_log("node %s: nfs: errors (see above)", id);
 	rc = 0;

@@ -28,10 +28,12 @@
 #include "tmpname.h"
 #include "wfile.h"
 
-/* Is this one of our temporaries, left by a crash? */
+/* Is this one of our temporaries, left by a crash?  dir: the
+ * container it is in ("pxelinux.cfg"), or NULL for the root. */
 static int
-is_leftover(const char *n)
+is_leftover(const char *dir, const char *n)
 {
+	char path[HOOK_NAME_MAX * 2];
 	char base[HOOK_NAME_MAX];
 	const char *p;
 	size_t len;
@@ -48,32 +50,96 @@ is_leftover(const char *n)
 		return 0;
 	memcpy(base, n + 1, len);
 	base[len] = '\0';
-	return hook_name_ok(base);
+	if (dir == NULL)
+		return hook_name_ok(base);
+	snprintf(path, sizeof(path), "%s/%s", dir, base);
+	return hook_sub_name_ok(path);
 }
 
 /* Our entries are flat directories of files and links; one level more
  * is tolerated. */
 #define TREE_DEPTH 2
 
+/* The temporaries in the root (dir NULL) or in one container. */
 static void
-clean_leftovers(struct tree *t)
+clean_dir(struct tree *t, const char *dir)
 {
 	struct pb_err e;
 	struct dirent *de;
 	DIR *d;
 	int fd;
 
-	if ((fd = dup(t->rootfd)) == -1 || (d = fdopendir(fd)) == NULL)
+	fd = dir == NULL ? dup(t->rootfd) : openat(t->rootfd, dir,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
 		return;
+	}
 	rewinddir(d);
 	while ((de = readdir(d)) != NULL) {
-		if (!is_leftover(de->d_name))
+		if (!is_leftover(dir, de->d_name))
 			continue;
-		hook_log("removing \"%s\" left by an interrupted run", de->d_name);
-		if (rm_tree_at(t->rootfd, de->d_name, TREE_DEPTH, &e) == -1)
+		hook_log("removing \"%s%s%s\" left by an interrupted run",
+		    dir ? dir : "", dir ? "/" : "", de->d_name);
+		if (rm_tree_at(dirfd(d), de->d_name, TREE_DEPTH, &e) == -1)
 			hook_log("%s", e.msg);
 	}
 	closedir(d);
+}
+
+static void
+clean_leftovers(struct tree *t)
+{
+	clean_dir(t, NULL);
+	clean_dir(t, "pxelinux.cfg");
+	clean_dir(t, "grub");
+}
+
+/* A temporary name beside path, in the same directory: ".name.kind.X"
+ * for a root name, "dir/.name.kind.X" for a file in a container. */
+static void
+tmp_beside(char *out, size_t size, const char *path, const char *kind)
+{
+	const char *sl = strchr(path, '/');
+	char t[HOOK_NAME_MAX + 16];
+
+	if (sl == NULL) {
+		tree_tmpname(out, size, path, kind);
+		return;
+	}
+	tree_tmpname(t, sizeof(t), sl + 1, kind);
+	snprintf(out, size, "%.*s/%s", (int)(sl - path), path, t);
+}
+
+/* The container of a file in one exists as a real directory: made
+ * (and claimed) when missing, shared when it is there already. */
+static int
+container(struct tree *t, const char *path, struct pb_err *e)
+{
+	const char *sl = strchr(path, '/');
+	char dir[HOOK_NAME_MAX];
+	struct stat sb;
+
+	if (sl == NULL)
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(sl - path), path);
+	if (fstatat(t->rootfd, dir, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISDIR(sb.st_mode))
+			return pb_fail(e, "\"%s\" is not a directory: \"%s\" "
+			    "left alone", dir, path);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return pb_fail(e, "stat \"%s\": %s", dir, strerror(errno));
+	if (man_add(t, dir, t->fsync, e) == -1)
+		return -1;
+	if (mkdirat(t->rootfd, dir, 0755) == -1 && errno != EEXIST)
+		return pb_fail(e, "mkdir \"%s\": %s", dir, strerror(errno));
+	if (fchmodat(t->rootfd, dir, 0755, 0) == -1)
+		return pb_fail(e, "chmod \"%s\": %s", dir, strerror(errno));
+	t->dirty = 1;
+	return 0;
 }
 
 int
@@ -322,13 +388,15 @@ tree_put_dir(struct tree *t, const struct dirspec *d, struct pb_err *e)
 int
 tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e)
 {
-	char tmp[HOOK_NAME_MAX + 16];
+	char tmp[HOOK_NAME_MAX * 2];
 	struct stat sb;
 	int tries;
 
-	if (!hook_name_ok(en->name))
+	if (!hook_tree_name_ok(en->name))
 		return pb_fail(e, "\"%.40s\" is not a name the hook makes",
 		    en->name);
+	if (container(t, en->name, e) == -1)
+		return -1;
 	if (fstatat(t->rootfd, en->name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!tree_owns(t, en->name))
 			return pb_fail(e, "\"%s\" exists and is not in the "
@@ -341,7 +409,7 @@ tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e)
 	if (man_add(t, en->name, t->fsync, e) == -1)
 		return -1;
 	for (tries = 0; ; tries++) {
-		tree_tmpname(tmp, sizeof(tmp), en->name, "tmp");
+		tmp_beside(tmp, sizeof(tmp), en->name, "tmp");
 		if (en->is_link ? symlinkat(en->target, t->rootfd, tmp) == 0 :
 		    write_file(t->rootfd, tmp, en->data, en->len, t->fsync, e) == 0)
 			break;
@@ -363,7 +431,7 @@ tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e)
 int
 tree_remove(struct tree *t, const char *name, struct pb_err *e)
 {
-	char old[HOOK_NAME_MAX + 16];
+	char old[HOOK_NAME_MAX * 2];
 	struct stat sb;
 
 	if (!tree_owns(t, name))
@@ -371,7 +439,7 @@ tree_remove(struct tree *t, const char *name, struct pb_err *e)
 	if (fstatat(t->rootfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		/* Out of sight first, in one step; then take it apart. */
 		t->dirty = 1;
-		tree_tmpname(old, sizeof(old), name, "old");
+		tmp_beside(old, sizeof(old), name, "old");
 		if (renameat2(t->rootfd, name, t->rootfd, old,
 		    RENAME_NOREPLACE) == -1)
 			return pb_fail(e, "rename \"%s\" to \"%s\": %s", name,

@@ -61,7 +61,9 @@ int tree_stage_dir(struct tree *t, const struct dirspec *d, int sync,
 int tree_commit(struct tree *t, struct staged *st, struct pb_err *e);
 /* stage + fsync + commit: 1 written, 0 already so, -1 error. */
 int tree_put_dir(struct tree *t, const struct dirspec *d, struct pb_err *e);
-/* A link or file at the top of the root: temp name, then rename over. */
+/* A link or file at the top of the root, or a board's file in
+ * pxelinux.cfg/ or grub/ (hook_sub_name_ok; the directory made and
+ * claimed when missing): temp name beside it, then rename over. */
 int tree_put_rootent(struct tree *t, const struct ent *en, struct pb_err *e);
 /* Remove a name the manifest holds; 0 also when it is gone already. */
 int tree_remove(struct tree *t, const char *name, struct pb_err *e);

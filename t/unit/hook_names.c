@@ -38,5 +38,34 @@ main(void)
 		tap_ok(ok, what);
 	}
 	tap_ok(!hook_root_name_ok("d83add36"), "a serial is not a root entry");
+	{
+		static const struct { const char *name; int top, sub; } b[] = {
+			{ "pxelinux.cfg", 1, 0 }, { "grub", 1, 0 },
+			{ "boot.scr.uimg", 1, 0 },
+			{ "pxelinux.cfg/default", 0, 1 },
+			{ "pxelinux.cfg/01-52-54-00-12-34-56", 0, 1 },
+			{ "grub/grub.cfg", 0, 1 },
+			{ "grub/grub.cfg-01-52-54-00-12-34-56", 0, 1 },
+			{ "pxelinux.cfg/01-52-54-00-12-34-5G", 0, 0 },
+			{ "pxelinux.cfg/01-52:54:00:12:34:56", 0, 0 },
+			{ "pxelinux.cfg/0A4D0049", 0, 0 },
+			{ "pxelinux.cfg/default-arm", 0, 0 },
+			{ "grub/grub.cfg-0A4D0049", 0, 0 },
+			{ "grub/01-52-54-00-12-34-56", 0, 0 },
+			{ "pxelinux.cfg/grub.cfg", 0, 0 },
+			{ "pxelinux.cfg/", 0, 0 }, { "grub/", 0, 0 },
+			{ "x/default", 0, 0 }, { "grub.cfg", 0, 0 },
+		};
+
+		for (i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
+			snprintf(what, sizeof(what), "\"%s\": top %d, board "
+			    "file %d, manifest %d", b[i].name, b[i].top,
+			    b[i].sub, b[i].top || b[i].sub);
+			tap_ok(hook_name_ok(b[i].name) == b[i].top &&
+			    hook_sub_name_ok(b[i].name) == b[i].sub &&
+			    hook_tree_name_ok(b[i].name) == (b[i].top ||
+			    b[i].sub), what);
+		}
+	}
 	return tap_done();
 }
