@@ -66,6 +66,14 @@ const struct pb_stmt pb_stmts[] = {
 	{ "node_patch", "SELECT * FROM pureboot.node_patch($1::uuid, "
 	  "$2::boolean, $3::text, $4::boolean, $5::text, $6::boolean, $7::text)",
 	  7 },
+	/* With "vars" (fcgi/nodevars.c, sql/038): the same patch, then the
+	 * checked values, in one statement and so one transaction. */
+	{ "node_patch_vars", "SELECT pureboot.node_set_vars($1::uuid, $8::jsonb) "
+	  "FROM pureboot.node_patch($1::uuid, $2::boolean, $3::text, "
+	  "$4::boolean, $5::text, $6::boolean, $7::text) p(j) "
+	  "WHERE p.j IS NOT NULL", 8 },
+	{ "node_vars", "SELECT o_vars, o_definition FROM pureboot.node_vars("
+	  "$1::uuid, $2)", 2 },
 
 	/* h_transition.c, h_installed.c, h_event.c */
 	{ "transition", "SELECT pureboot.node_json(pureboot.transition("
