@@ -88,6 +88,27 @@ agent_sh() {
 		eval "$1"' agent_sh "$1"
 }
 
+# ag 'commands': agent_sh with node.sh, install.sh and script.sh loaded
+# too: the whole agent but its main loop.
+ag() {
+	agent_sh ". \"\$PB_TOP/initramfs/agent/node.sh\"
+		. \"\$PB_TOP/initramfs/agent/install.sh\"
+		. \"\$PB_TOP/initramfs/agent/script.sh\"
+		$1"
+}
+
+# env_refused: for each "LINE|WHY" on stdin, an answer of PB_ACTION
+# wait and LINE must fail pb_env_check with WHY in its complaint.
+env_refused() {
+	while IFS="|" read -r line why; do
+		printf "%s\n" "PB_ACTION='wait'" "$line" >answer || return 1
+		if ag "pb_env_check answer" 2>err; then
+			echo "accepted: $line"; return 1
+		fi
+		grep -qF "$why" err || { echo "want \"$why\" for $line:"; cat err; return 1; }
+	done
+}
+
 # --- QEMU ---------------------------------------------------------------------
 
 DEPLOY_DIR=${PB_BUILD}/deploy-arm64
