@@ -12,7 +12,7 @@
 #define NODE_SQL \
 	"SELECT n.id::text, n.serial, n.mac::text, n.pi_model, n.hostname, " \
 	"n.state::text, n.boot_mode, w.definition->>'install_method', " \
-	"w.definition::text " \
+	"w.definition::text, n.vars::text " \
 	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
 	"ON w.id = n.workflow_id "
 
@@ -85,7 +85,8 @@ out:
 #define NFS_SQL \
 	"SELECT n.id::text, n.serial, n.hostname, n.state::text, " \
 	"host(n.known_addr), n.mac::text, w.definition->>'install_method', " \
-	"w.definition::text, pureboot.node_nfs_epoch(n.id)::text " \
+	"w.definition::text, pureboot.node_nfs_epoch(n.id)::text, " \
+	"n.vars::text " \
 	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
 	"ON w.id = n.workflow_id "
 
@@ -140,6 +141,7 @@ db_row(PGresult *r, int i, struct node_row *row)
 	row->boot_mode = col(r, i, 6);
 	row->install_method = col(r, i, 7);
 	row->definition = col(r, i, 8);
+	row->vars = col(r, i, 9);
 }
 
 void
@@ -154,4 +156,5 @@ db_nfs_row(PGresult *r, int i, struct nfs_row *row)
 	row->install_method = col(r, i, 6);
 	row->definition = col(r, i, 7);
 	row->epoch = col(r, i, 8);
+	row->vars = col(r, i, 9);
 }

@@ -16,6 +16,7 @@ struct node_row {
 	const char *id, *serial, *mac, *model, *hostname, *state, *boot_mode;
 	const char *install_method;
 	const char *definition;	/* the workflow's JSON, as text */
+	const char *vars;	/* nodes.vars as text (sql/038), or NULL */
 };
 
 /* What the environment offers the renderer (settings, files on disk). */
