@@ -152,14 +152,7 @@ test_expect_success 'bad answers for scripts are refused whole' '
 '
 
 test_expect_success 'setup: a two-partition disk image (FAT boot, ext4 root)' '
-	truncate -s 40M disk.img &&
-	printf "%s\n" "label: dos" "start=2048, size=16384, type=c" "start=18432, type=83" |
-		sfdisk -q disk.img &&
-	truncate -s 8M boot.fat && mkfs.vfat -n BOOT boot.fat >/dev/null &&
-	truncate -s 31M root.ext4 && mkfs.ext4 -q -L root root.ext4 &&
-	dd if=boot.fat of=disk.img bs=512 seek=2048 conv=notrunc 2>/dev/null &&
-	dd if=root.ext4 of=disk.img bs=512 seek=18432 conv=notrunc 2>/dev/null &&
-	xz -T1 -3 -c disk.img >"$TRASH/www/disk.img.xz"
+	pi_disk 40 8 && test "$(cat root.start)" = 18432
 '
 
 # image_answer SCRIPT SHA: an image install of disk.img.xz into

@@ -164,7 +164,8 @@ pb_install_script() {
 }
 
 # The root file system of the disk just written: the last partition
-# (where the images put it, and what resize grows), mounted at $2.  An
+# (where the images put it, and what resize grows), ext4 (what the
+# images use), mounted at $2.  An
 # image file (the host tests) is mounted through a loop device at the
 # partition's offset.
 pb_mount_root() {
@@ -176,10 +177,15 @@ pb_mount_root() {
 		return 1
 	fi
 	mkdir -p "$2"
+	# The deploy kernel has ext4 (and loop) as modules, and busybox's
+	# mount without -t only tries what /proc/filesystems lists.
+	for m in loop crc32c_generic ext4; do
+		[ -d "/sys/module/$m" ] || modprobe "$m" 2>/dev/null || true
+	done
 	if [ -b "$1" ]; then
-		mount -- "$(pb_part "$1" "$n")" "$2" 2>"$pb_run/mount.err"
+		mount -t ext4 -- "$(pb_part "$1" "$n")" "$2" 2>"$pb_run/mount.err"
 	else
-		mount -o "loop,offset=$((start * 512))" -- "$1" "$2" 2>"$pb_run/mount.err"
+		mount -t ext4 -o "loop,offset=$((start * 512))" -- "$1" "$2" 2>"$pb_run/mount.err"
 	fi || { pb_script_reason="mounting partition $n of $1 failed: $(cat "$pb_run/mount.err")"; return 1; }
 	pb_log "script: partition $n of $1 mounted at $2"
 }
