@@ -12,14 +12,16 @@
 #include "core/json_iter.h"
 #include "core/ident.h"
 #include "wf/wf_instructions.h"
+#include "wf/wf_vars.h"
 #include "wf/workflow.h"
 #include "groups.h"
 
 const char wf_resolve_usage[] =
     "usage: pureboot workflow resolve [--json | -e] [-s SERIAL] [-m MAC] "
     "[-H HOSTNAME]\n"
-    "           [-i NODE_ID] [-u SERVER_URL] FILE\n"
+    "           [-i NODE_ID] [-u SERVER_URL] [-V NAME=VALUE]... FILE\n"
     "  the instructions a node would get from FILE, as key: value lines\n"
+    "  -V      a node value of a workflow variable (PATCH /nodes/{id} vars)\n"
     "  --json  as the JSON the API answers\n"
     "  -e      only the first-boot files, as the agent's PB_FILE_* lines\n";
 
@@ -48,7 +50,8 @@ wf_cmd_resolve(int argc, char **argv, const struct cmd *self)
 	struct pb_wf_node node;
 	struct pb_wf_diag d;
 	struct pb_err e;
-	json_t *def = NULL, *out = NULL;
+	json_t *def = NULL, *out = NULL, *patch = NULL, *vars = NULL;
+	char *eq;
 	const char *id = "00000000-0000-0000-0000-000000000000";
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -58,8 +61,10 @@ wf_cmd_resolve(int argc, char **argv, const struct cmd *self)
 
 	memset(&node, 0, sizeof(node));
 	node.server = "http://127.0.0.1:8080";
+	if ((patch = json_object()) == NULL)
+		return CMD_FAIL;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "es:m:H:i:u:", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "es:m:H:i:u:V:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'e': env = 1; break;
@@ -78,17 +83,33 @@ wf_cmd_resolve(int argc, char **argv, const struct cmd *self)
 			break;
 		case 'i': id = optarg; break;
 		case 'u': node.server = optarg; break;
-		default: return cmd_usage(self);
+		case 'V':
+			/* Checked as the API checks them, once the file says
+			 * what the variables are. */
+			if ((eq = strchr(optarg, '=')) == NULL) {
+				pb_fail(&e, "-V \"%.60s\" is not NAME=VALUE", optarg);
+				goto bad;
+			}
+			*eq = '\0';
+			json_object_set_new(patch, optarg, json_string(eq + 1));
+			break;
+		default: json_decref(patch); return cmd_usage(self);
 		}
 	}
-	if (optind != argc - 1 || (env && json))
+	if (optind != argc - 1 || (env && json)) {
+		json_decref(patch);
 		return cmd_usage(self);
+	}
 	if (pb_uuid_parse(&node.id, id, &e) == -1)
 		goto bad;
 	if ((def = pb_wf_load_file(argv[optind], &d)) == NULL) {
 		pb_wf_diag_print(stderr, argv[optind], &d);
+		json_decref(patch);
 		return CMD_FAIL;
 	}
+	if ((vars = wf_node_vars_new(def, NULL, patch, &e)) == NULL)
+		goto bad;
+	node.vars = vars;
 	if ((out = pb_wf_instructions_new(def, &node, &e)) == NULL)
 		goto bad;
 	if (env)
@@ -102,6 +123,8 @@ wf_cmd_resolve(int argc, char **argv, const struct cmd *self)
 bad:
 	fprintf(stderr, "pureboot workflow resolve: %s\n", e.msg);
 out:
+	json_decref(vars);
+	json_decref(patch);
 	json_decref(out);
 	json_decref(def);
 	return rc;

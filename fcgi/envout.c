@@ -48,13 +48,29 @@ static const struct key {
 	{ "nfs_mode", "PB_NFS_MODE", K_STR, "abcdefghijklmnopqrstuvwxyz", 0 },
 	{ "script", "PB_SCRIPT_B64", K_B64OF, NULL, 0 },
 	{ "script_args", "PB_SCRIPT_ARGS", K_STR, PB_ALNUM " ._/=:,@+-", 1 },
+	/* install_method script and deploy-time scripts (issue 13) */
+	{ "script_url", "PB_SCRIPT_URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
+	{ "script_sha256", "PB_SCRIPT_SHA256", K_STR, "0123456789abcdef", 0 },
+	{ "script_timeout", "PB_SCRIPT_TIMEOUT", K_INT, NULL, 0 },
+	{ "deploy_scripts", "PB_DEPLOY_SCRIPTS", K_INT, NULL, 0 },	/* array */
+	{ "vars", "PB_VAR_", K_INT, NULL, 0 },	/* the object: see vars() */
 };
+
+/* The sets of lib/wf/wf_vars.c: a variable's value never has a quote,
+ * '$', '{', '}' or a backslash. */
+#define VAR_VALUE PB_ALNUM "._~:/?#@&+,=%- "
 
 static const struct key file_keys[] = {
 	{ "partition", "PART", K_STR, PB_ALNUM "_-", 0 },
 	{ "path", "PATH", K_STR, PB_ALNUM "._/-", 0 },
 	{ "mode", "MODE", K_STR, "01234567", 0 },
 	{ "content_b64", "B64", K_STR, PB_ALNUM "+/=", 1 },
+};
+
+static const struct key deploy_keys[] = {
+	{ "url", "URL", K_STR, PB_ALNUM "-._~:/?#[]@!&*+,;=%", 0 },
+	{ "sha256", "SHA256", K_STR, "0123456789abcdef", 0 },
+	{ "args", "ARGS", K_STR, PB_ALNUM " ._/=:,@+-", 1 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -164,8 +180,12 @@ one(struct buf *b, const struct key *k, const char *env, const json_t *v,
 	return 0;
 }
 
+/* An array of objects (files, deploy_scripts) as PREFIX_COUNT and
+ * PREFIX_<i>_<KEY> lines; every key of kt present, no other. */
 static int
-files(struct buf *b, const json_t *arr, struct pb_err *e)
+objects(struct buf *b, const json_t *arr, const char *what,
+    const char *count, const char *prefix, const struct key *kt, size_t nk,
+    struct pb_err *e)
 {
 	const json_t *f, *v;
 	const char *name;
@@ -173,31 +193,62 @@ files(struct buf *b, const json_t *arr, struct pb_err *e)
 	size_t i, j;
 
 	if (!json_is_array(arr))
-		return pb_fail(e, "files: not an array");
-	put(b, "PB_FILES='%zu'\n", json_array_size(arr));
+		return pb_fail(e, "%s: not an array", what);
+	put(b, "%s='%zu'\n", count, json_array_size(arr));
 	json_array_foreach(arr, i, f) {
 		if (!json_is_object(f))
-			return pb_fail(e, "files[%zu]: not an object", i);
+			return pb_fail(e, "%s[%zu]: not an object", what, i);
 		json_object_foreach(pb_json_iterable(f), name, v) {
-			for (j = 0; j < N(file_keys); j++)
-				if (strcmp(name, file_keys[j].json) == 0)
+			for (j = 0; j < nk; j++)
+				if (strcmp(name, kt[j].json) == 0)
 					break;
-			if (j == N(file_keys)) {
+			if (j == nk) {
 				pb_quote(env, sizeof(env), name, 12);
-				return pb_fail(e, "files[%zu]: key \"%s\" has no "
-				    "env form", i, env);
+				return pb_fail(e, "%s[%zu]: key \"%s\" has no "
+				    "env form", what, i, env);
 			}
 		}
-		for (j = 0; j < N(file_keys); j++) {
-			v = json_object_get(f, file_keys[j].json);
+		for (j = 0; j < nk; j++) {
+			v = json_object_get(f, kt[j].json);
 			if (v == NULL)
-				return pb_fail(e, "files[%zu]: %s is missing", i,
-				    file_keys[j].json);
-			snprintf(env, sizeof(env), "PB_FILE_%zu_%s", i + 1,
-			    file_keys[j].env);
-			if (one(b, &file_keys[j], env, v, e) == -1)
+				return pb_fail(e, "%s[%zu]: %s is missing", what, i,
+				    kt[j].json);
+			snprintf(env, sizeof(env), "%s_%zu_%s", prefix, i + 1,
+			    kt[j].env);
+			if (one(b, &kt[j], env, v, e) == -1)
 				return -1;
 		}
+	}
+	return 0;
+}
+
+/* vars {name: value} as PB_VAR_<NAME> lines: the names are workflow
+ * variable names ([a-z][a-z0-9_]{0,31}), upper-cased. */
+static int
+vars(struct buf *b, const json_t *obj, struct pb_err *e)
+{
+	static const struct key vk = { "vars", "", K_STR, VAR_VALUE, 1 };
+	const json_t *v;
+	const char *name;
+	char env[64], q[64];
+	size_t i, n;
+
+	if (!json_is_object(obj))
+		return pb_fail(e, "vars: not an object");
+	json_object_foreach(pb_json_iterable(obj), name, v) {
+		n = strlen(name);
+		pb_quote(q, sizeof(q), name, 40);
+		if (n == 0 || n > 32 || strchr(PB_LOWER, name[0]) == NULL ||
+		    strspn(name, PB_LOWER PB_DIGIT "_") != n)
+			return pb_fail(e, "vars: name \"%s\" is not a variable "
+			    "name", q);
+		snprintf(env, sizeof(env), "PB_VAR_");
+		for (i = 0; i < n; i++)
+			env[7 + i] = (char)(name[i] >= 'a' && name[i] <= 'z' ?
+			    name[i] - ('a' - 'A') : name[i]);
+		env[7 + n] = '\0';
+		if (one(b, &vk, env, v, e) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -230,7 +281,16 @@ pb_envout_new(const json_t *answer, struct pb_err *e)
 		if (v == NULL || json_is_null(v))
 			continue;
 		if (strcmp(keys[i].json, "files") == 0) {
-			if (files(&b, v, e) == -1)
+			if (objects(&b, v, "files", "PB_FILES", "PB_FILE",
+			    file_keys, N(file_keys), e) == -1)
+				goto fail;
+		} else if (strcmp(keys[i].json, "deploy_scripts") == 0) {
+			if (objects(&b, v, "deploy_scripts", "PB_DEPLOY_SCRIPTS",
+			    "PB_DEPLOY_SCRIPT", deploy_keys, N(deploy_keys),
+			    e) == -1)
+				goto fail;
+		} else if (strcmp(keys[i].json, "vars") == 0) {
+			if (vars(&b, v, e) == -1)
 				goto fail;
 		} else if (one(&b, &keys[i], keys[i].env, v, e) == -1)
 			goto fail;

@@ -31,6 +31,7 @@
 #include "handlers.h"
 #include "hutil.h"
 #include "instr.h"
+#include "nodevars.h"
 #include "peer.h"
 #include "qfield.h"
 #include "core/token.h"
@@ -183,7 +184,8 @@ set_str(json_t *o, const char *k, const char *v)
  * it so next. */
 static json_t *
 boot_answer_new(const PGresult *res, enum pb_action act, const json_t *def,
-    const struct pb_install_token *tok, int env, struct pb_err *e)
+    const json_t *vars, const struct pb_install_token *tok, int env,
+    struct pb_err *e)
 {
 	char server[512], s[700];
 	struct pb_wf_node node;
@@ -207,7 +209,8 @@ boot_answer_new(const PGresult *res, enum pb_action act, const json_t *def,
 	}
 	if ((act == PB_ACT_INSTALL || act == PB_ACT_NFS) &&
 	    (pb_instr_node(&node, res, server, sizeof(server), e) == -1 ||
-	    (instr = pb_wf_instructions_new(def, &node, e)) == NULL)) {
+	    (node.vars = vars, instr = pb_wf_instructions_new(def, &node,
+	    e)) == NULL)) {
 		json_decref(answer);
 		return NULL;
 	}
@@ -253,15 +256,21 @@ boot_serve(struct pb_req *r, const struct boot_q *q)
 {
 	struct pb_install_token tok;
 	PGresult *res = NULL;
-	json_t *answer = NULL, *def = NULL;
+	json_t *answer = NULL, *def = NULL, *vars = NULL;
 	struct pb_err e;
 	enum pb_action act = PB_ACT_WAIT;
 
 	memset(&tok, 0, sizeof(tok));
 	if (boot_row(r, q, &tok, &res) == -1)
 		goto out;
+	/* The node's own variable values: only an answer that resolves
+	 * the workflow needs them. */
 	if (boot_decide(res, &def, &act, &e) == -1 ||
-	    (answer = boot_answer_new(res, act, def, &tok, q->env, &e)) == NULL ||
+	    ((act == PB_ACT_INSTALL || act == PB_ACT_NFS) &&
+	    pb_node_vars_get(r->db, pb_cell(res, PB_IC_NODE), &vars,
+	    &e) == -1) ||
+	    (answer = boot_answer_new(res, act, def, vars, &tok, q->env,
+	    &e)) == NULL ||
 	    pb_answer_send(r, answer, q->env, &e) == -1) {
 		if (strcmp(pb_cell(res, C_ISSUED), "t") == 0)
 			pb_instr_fail(r, q->where, pb_cell(res, PB_IC_NODE),
@@ -271,6 +280,7 @@ boot_serve(struct pb_req *r, const struct boot_q *q)
 	}
 out:
 	sodium_memzero(&tok, sizeof(tok));
+	json_decref(vars);
 	json_decref(def);
 	json_decref(answer);
 	PQclear(res);

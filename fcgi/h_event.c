@@ -113,7 +113,46 @@ put_root(const json_t *v, const char *name, void *out, struct pb_err *e)
 	return put(out, name, json_string(s));
 }
 
-#define FIELDS_MAX 3
+/* script_output (issue 13): which script, its chunk number, the
+ * chunk (newlines kept, at most SCRIPT_TEXT_MAX bytes: a script that
+ * prints megabytes is cut by the agent, and a bigger chunk is refused
+ * here), and how many bytes the agent left out before it. */
+#define SCRIPT_TEXT_MAX 4096
+
+static int
+put_script(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	const char *s;
+
+	if (pb_json_str(v, name, &s, e) == -1)
+		return -1;
+	if (s[0] == '\0' || strlen(s) > 64 ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_[].") != strlen(s))
+		return pb_refuse(e, name, s, "is not a script name "
+		    "(install, post_install[N])");
+	return put(out, name, json_string(s));
+}
+
+static int
+put_text(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	const char *s;
+
+	if (pb_json_str(v, name, &s, e) == -1)
+		return -1;
+	if (strlen(s) > SCRIPT_TEXT_MAX)
+		return pb_fail(e, "%s: %zu bytes, more than %d", name, strlen(s),
+		    SCRIPT_TEXT_MAX);
+	return put(out, name, json_string(s));
+}
+
+static int
+put_count(const json_t *v, const char *name, void *out, struct pb_err *e)
+{
+	return put_int(v, name, 1000000000, out, e);
+}
+
+#define FIELDS_MAX 4
 
 /* The fields of each type, after "type"; out is set per request. */
 static const struct {
@@ -138,6 +177,12 @@ static const struct {
 		{ "root", PB_F_OPTIONAL, put_root, NULL, 0 },
 		{ NULL, 0, NULL, NULL, 0 } } },
 	{ "heartbeat", { { NULL, 0, NULL, NULL, 0 } } },
+	{ "script_output", {
+		{ "script", PB_F_REQUIRED, put_script, NULL, 0 },
+		{ "seq", PB_F_REQUIRED, put_count, NULL, 0 },
+		{ "text", PB_F_REQUIRED, put_text, NULL, 0 },
+		{ "dropped", PB_F_OPTIONAL, put_count, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 } } },
 };
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))
@@ -187,7 +232,7 @@ h_event_post(struct pb_req *r)
 		pb_quote(q, sizeof(q), type, 40);
 		pb_fail(&e, "type \"%s\" is not one of boot_started, "
 		    "install_started, install_progress, install_failed, "
-		    "install_complete, first_boot, heartbeat", q);
+		    "install_complete, first_boot, heartbeat, script_output", q);
 		goto bad;
 	}
 	if ((payload = json_object()) == NULL ||

@@ -9,20 +9,24 @@
 #include "handlers.h"
 #include "hutil.h"
 #include "instr.h"
+#include "nodevars.h"
 #include "qfield.h"
 
 #define WHERE "install"
 
 /* The answer: what /boot/pi said, and the instructions. */
 static json_t *
-install_answer_new(const PGresult *res, const json_t *def, struct pb_err *e)
+install_answer_new(const PGresult *res, const json_t *def,
+    const json_t *vars, struct pb_err *e)
 {
 	char server[512];
 	struct pb_wf_node node;
 	json_t *answer, *instr;
 
-	if (pb_instr_node(&node, res, server, sizeof(server), e) == -1 ||
-	    (instr = pb_wf_instructions_new(def, &node, e)) == NULL)
+	if (pb_instr_node(&node, res, server, sizeof(server), e) == -1)
+		return NULL;
+	node.vars = vars;
+	if ((instr = pb_wf_instructions_new(def, &node, e)) == NULL)
 		return NULL;
 	answer = json_pack("{s:s, s:s, s:s, s:s}", "state",
 	    pb_cell(res, PB_IC_STATE), "action", "install", "message", "",
@@ -50,7 +54,7 @@ h_install(struct pb_req *r)
 	};
 	const char *p[1];
 	PGresult *res = NULL;
-	json_t *answer = NULL, *def = NULL;
+	json_t *answer = NULL, *def = NULL, *vars = NULL;
 	struct pb_err e;
 	int rc;
 
@@ -71,11 +75,13 @@ h_install(struct pb_req *r)
 		goto out;
 	}
 	if (pb_instr_def(res, &def, &e) == -1 ||
-	    (answer = install_answer_new(res, def, &e)) == NULL ||
+	    pb_node_vars_get(r->db, pb_cell(res, PB_IC_NODE), &vars, &e) == -1 ||
+	    (answer = install_answer_new(res, def, vars, &e)) == NULL ||
 	    pb_answer_send(r, answer, env, &e) == -1)
 		pb_instr_fail(r, WHERE, pb_cell(res, PB_IC_NODE),
 		    pb_cell(res, PB_IC_WORKFLOW), &e);
 out:
+	json_decref(vars);
 	json_decref(def);
 	json_decref(answer);
 	PQclear(res);

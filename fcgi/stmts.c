@@ -71,6 +71,16 @@ const struct pb_stmt pb_stmts[] = {
 	  "$2::boolean, $3::text, $4::boolean, $5::text, $6::boolean, $7::text, "
 	  "$8::boolean, $9::macaddr, $10::boolean, $11::text, $12::boolean, "
 	  "$13::text, $14::boolean, $15::text, $16::boolean, $17::text)", 17 },
+	/* With "vars" (fcgi/nodevars.c, sql/038): the same patch, then the
+	 * checked values, in one statement and so one transaction. */
+	{ "node_patch_vars", "SELECT pureboot.node_set_vars($1::uuid, $18::jsonb) "
+	  "FROM pureboot.node_patch($1::uuid, "
+	  "$2::boolean, $3::text, $4::boolean, $5::text, $6::boolean, $7::text, "
+	  "$8::boolean, $9::macaddr, $10::boolean, $11::text, $12::boolean, "
+	  "$13::text, $14::boolean, $15::text, $16::boolean, $17::text) p(j) "
+	  "WHERE p.j IS NOT NULL", 18 },
+	{ "node_vars", "SELECT o_vars, o_definition FROM pureboot.node_vars("
+	  "$1::uuid, $2)", 2 },
 	/* h_node_create.c */
 	{ "node_create", "SELECT * FROM pureboot.node_create($1::macaddr, $2, "
 	  "$3, $4, $5, $6, $7, $8)", 8 },

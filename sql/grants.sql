@@ -35,6 +35,10 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('node_patch',                'pureboot_api',  true),
 	('node_delete',               'pureboot_api',  true),
 	('node_json',                 'pureboot_api',  false),
+	-- PATCH /nodes/{id} "vars" and the install answers (sql/038): it
+	-- reads, the API may read both tables; setting them is a write
+	('node_vars',                 'pureboot_api',  false),
+	('node_set_vars',             'pureboot_api',  true),
 	('settings_json',             'pureboot_api',  false),
 	-- the settings CHECK constraint runs it as the API (PATCH /settings)
 	('server_url_ok',             'pureboot_api',  false),

@@ -141,7 +141,7 @@ test_expect_success 'bad events are 400 naming the field; nothing written' '
 	db_snapshot >before &&
 	cat >cases <<-\EOF2 &&
 	{}|event: field \"type\" is required
-	{"type":"reboot"}|event: type \"reboot\" is not one of boot_started, install_started, install_progress, install_failed, install_complete, first_boot, heartbeat
+	{"type":"reboot"}|event: type \"reboot\" is not one of boot_started, install_started, install_progress, install_failed, install_complete, first_boot, heartbeat, script_output
 	{"type":7}|event: field \"type\" must be a string
 	{"type":"install_progress"}|event: field \"bytes\" is required
 	{"type":"install_progress","bytes":-1}|event: field \"bytes\" must be from 0 to 9007199254740992

@@ -123,7 +123,7 @@ test_expect_success 'PATCH: bad values are 400; nothing changes' '
 	{"hostname":"-a"}|patch node: hostname \"-a\" must not begin or end with '"'"'-'"'"'
 	{"pi_model":4}|patch node: field \"pi_model\" must be a string
 	{"state":"active"}|patch node: unknown field \"state\"
-	{}|patch node: nothing to change; fields: hostname, pi_model, workflow_id, mac, arch, boot_mode, board, dtb
+	{}|patch node: nothing to change; fields: hostname, pi_model, workflow_id, mac, arch, boot_mode, board, dtb, vars
 	EOF2
 	while IFS="|" read -r b msg; do
 		printf "%s\n" "$b" >p.json &&

@@ -114,7 +114,8 @@ test_expect_success 'missing file, directory and NUL bytes are reported' '
 test_expect_success 'more than 32 errors: the first 32, then a count' '
 	{
 		echo "id: t" && echo "name: n" && echo "arch: aarch64" &&
-		echo "install_method: script" && echo "script: http://s/x" &&
+		echo "install_method: script" && echo "script_url: http://s/x" &&
+		echo "script_sha256: abababababababababababababababababababababababababababababababab" &&
 		i=0 && while [ $i -lt 40 ]; do
 			echo "k$i: v" || return 1
 			i=$((i + 1))

@@ -88,6 +88,45 @@ agent_sh() {
 		eval "$1"' agent_sh "$1"
 }
 
+# ag 'commands': agent_sh with node.sh, install.sh and script.sh loaded
+# too: the whole agent but its main loop.
+ag() {
+	agent_sh ". \"\$PB_TOP/initramfs/agent/node.sh\"
+		. \"\$PB_TOP/initramfs/agent/install.sh\"
+		. \"\$PB_TOP/initramfs/agent/script.sh\"
+		$1"
+}
+
+# env_refused: for each "LINE|WHY" on stdin, an answer of PB_ACTION
+# wait and LINE must fail pb_env_check with WHY in its complaint.
+env_refused() {
+	while IFS="|" read -r line why; do
+		printf "%s\n" "PB_ACTION='wait'" "$line" >answer || return 1
+		if ag "pb_env_check answer" 2>err; then
+			echo "accepted: $line"; return 1
+		fi
+		grep -qF "$why" err || { echo "want \"$why\" for $line:"; cat err; return 1; }
+	done
+}
+
+# pi_disk MIB BOOT_MIB: disk.img of MIB MiB laid out as the Pi images
+# are: a FAT32 partition (label BOOT, BOOT_MIB MiB) at 1 MiB, then an
+# ext4 root (label root, the rest) whose file system is kept as
+# root.ext4; written xz-compressed to $TRASH/www/disk.img.xz.  The
+# root's first sector is in ./root.start.
+pi_disk() {
+	rs=$((2048 + $2 * 2048))
+	truncate -s "$1M" disk.img &&
+	printf "%s\n" "label: dos" "start=2048, size=$(($2 * 2048)), type=c" "start=$rs, type=83" |
+		sfdisk -q disk.img &&
+	truncate -s "$2M" boot.fat && mkfs.vfat -n BOOT boot.fat >/dev/null &&
+	truncate -s "$(($1 - 1 - $2))M" root.ext4 && mkfs.ext4 -q -L root root.ext4 &&
+	dd if=boot.fat of=disk.img bs=512 seek=2048 conv=notrunc 2>/dev/null &&
+	dd if=root.ext4 of=disk.img bs=512 seek="$rs" conv=notrunc 2>/dev/null &&
+	echo "$rs" >root.start &&
+	xz -T1 -3 -c disk.img >"$TRASH/www/disk.img.xz"
+}
+
 # --- QEMU ---------------------------------------------------------------------
 
 DEPLOY_DIR=${PB_BUILD}/deploy-arm64

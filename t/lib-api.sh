@@ -43,6 +43,22 @@ node_id() {
 		db_psql -v s="$1"
 }
 
+# node_state SERIAL: the node's state, over HTTP as the operator sees it.
+node_state() {
+	op GET "/api/v1/nodes/$(node_id "$1")" >.st && jget .st .state
+}
+
+# node_assign SERIAL BODY: what an operator does over HTTP: PATCH the
+# node with BODY (its workflow, its vars), then move it to pending.
+node_assign() {
+	printf "%s\n" "$2" >.assign.json &&
+	op_body PATCH "/api/v1/nodes/$(node_id "$1")" .assign.json >.assign.out &&
+	test "$(cut -d" " -f1 .assign.out)" = 200 &&
+	echo "{\"to\":\"pending\",\"comment\":\"e2e\"}" >.assign.json &&
+	op_body POST "/api/v1/nodes/$(node_id "$1")/transition" .assign.json >.assign.out &&
+	test "$(jget .assign.out .state)" = pending
+}
+
 # wf_add ID ARCH DEFINITION-JSON: a workflow row, as the loader would
 # store it.
 wf_add() {

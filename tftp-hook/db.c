@@ -13,7 +13,7 @@
 	"SELECT n.id::text, n.serial, n.mac::text, n.pi_model, n.hostname, " \
 	"n.state::text, n.boot_mode, w.definition->>'install_method', " \
 	"w.definition::text, n.board, b.console, b.cmdline_extra, " \
-	"COALESCE(n.dtb, b.dtb) " \
+	"COALESCE(n.dtb, b.dtb), n.vars::text " \
 	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
 	"ON w.id = n.workflow_id " \
 	"LEFT JOIN pureboot.boards b ON b.name = n.board "
@@ -87,7 +87,8 @@ out:
 #define NFS_SQL \
 	"SELECT n.id::text, n.serial, n.hostname, n.state::text, " \
 	"host(n.known_addr), n.mac::text, w.definition->>'install_method', " \
-	"w.definition::text, pureboot.node_nfs_epoch(n.id)::text " \
+	"w.definition::text, pureboot.node_nfs_epoch(n.id)::text, " \
+	"n.vars::text " \
 	"FROM pureboot.nodes n LEFT JOIN pureboot.workflows w " \
 	"ON w.id = n.workflow_id "
 
@@ -146,6 +147,7 @@ db_row(PGresult *r, int i, struct node_row *row)
 	row->console = col(r, i, 10);
 	row->cmdline_extra = col(r, i, 11);
 	row->dtb = col(r, i, 12);
+	row->vars = col(r, i, 13);
 }
 
 void
@@ -160,4 +162,5 @@ db_nfs_row(PGresult *r, int i, struct nfs_row *row)
 	row->install_method = col(r, i, 6);
 	row->definition = col(r, i, 7);
 	row->epoch = col(r, i, 8);
+	row->vars = col(r, i, 9);
 }

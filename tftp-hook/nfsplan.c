@@ -53,7 +53,7 @@ base_is_ours(const char *root, const char *server, const struct nfs_row *row,
 	struct pb_wf_node n = *wn;
 	struct pb_err e;
 	json_error_t je;
-	json_t *def;
+	json_t *def, *vars = NULL;
 	size_t rl = strlen(root);
 	const char *img;
 	int rc;
@@ -65,7 +65,16 @@ base_is_ours(const char *root, const char *server, const struct nfs_row *row,
 		snprintf(p->why, sizeof(p->why), "workflow definition is not JSON");
 		return -1;
 	}
+	/* The node's own variable values, as the API's answer uses them. */
+	if (row->vars != NULL && (vars = json_loads(row->vars, 0, &je)) == NULL) {
+		json_decref(def);
+		p->kind = NFS_SKIP;
+		snprintf(p->why, sizeof(p->why), "node vars are not JSON");
+		return -1;
+	}
+	n.vars = vars;
 	rc = pb_wf_nfs_resolve(&nfs, def, &n, &e);
+	json_decref(vars);
 	json_decref(def);
 	if (rc == -1) {
 		p->kind = NFS_SKIP;

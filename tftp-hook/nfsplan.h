@@ -11,6 +11,7 @@ struct nfs_row {
 	const char *install_method;
 	const char *definition;	/* the workflow's JSON, as text */
 	const char *epoch;	/* node_nfs_epoch() */
+	const char *vars;	/* nodes.vars as text (sql/038), or NULL */
 };
 
 enum nfs_kind {

@@ -19,6 +19,7 @@ struct node_row {
 	/* Board nodes (uboot, uefi): the board, its console and extra
 	 * words, and the DTB (the node's own, else the board's). */
 	const char *board, *console, *cmdline_extra, *dtb;
+	const char *vars;	/* nodes.vars as text (sql/038), or NULL */
 };
 
 /* What the environment offers the renderer (settings, files on disk). */

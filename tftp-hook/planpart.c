@@ -57,14 +57,22 @@ plan_nfs(const struct node_row *row, struct plan *p,
     const struct pb_wf_node *wn)
 {
 	struct pb_err e;
+	struct pb_wf_node n = *wn;
 	json_error_t je;
-	json_t *def;
+	json_t *def, *vars = NULL;
 	int rc;
 
 	if (row->definition == NULL ||
 	    (def = json_loads(row->definition, 0, &je)) == NULL)
 		return plan_skip_msg(p, "workflow definition is not JSON");
-	rc = pb_wf_nfs_resolve(&p->nfs, def, wn, &e);
+	/* The node's own variable values, as the API's answer uses them. */
+	if (row->vars != NULL && (vars = json_loads(row->vars, 0, &je)) == NULL) {
+		json_decref(def);
+		return plan_skip_msg(p, "node vars are not JSON");
+	}
+	n.vars = vars;
+	rc = pb_wf_nfs_resolve(&p->nfs, def, &n, &e);
+	json_decref(vars);
 	json_decref(def);
 	if (rc == -1)
 		return plan_skip_msg(p, e.msg);

@@ -23,6 +23,8 @@ pb_lib=${PUREBOOT_LIB:-${0%/*}}
 . "$pb_lib/deploy.sh"
 # shellcheck source=initramfs/agent/install.sh
 . "$pb_lib/install.sh"
+# shellcheck source=initramfs/agent/script.sh
+. "$pb_lib/script.sh"
 # shellcheck source=initramfs/agent/nfs.sh
 . "$pb_lib/nfs.sh"
 

@@ -2,7 +2,8 @@
 # shellcheck disable=SC2154 # pb_run, pb_re_* and friends are set by lib.sh
 # install.sh: one install as the API ordered it (the PB_* variables of a
 # validated boot answer): image to disk, root partition grown, first-boot
-# files (firstboot.sh), callbacks.  Sourced after lib.sh and deploy.sh.
+# files (firstboot.sh), deploy-time scripts and install_method script
+# (script.sh), callbacks.  Sourced after lib.sh and deploy.sh.
 
 # After the image is written: make the kernel read its partition table.
 pb_reread() {
@@ -101,6 +102,7 @@ pb_installed_callback() {
 pb_install() {
 	case ${PB_INSTALL_METHOD:-image} in
 	image) ;;
+	script) pb_install_script; return ;;
 	*) pb_install_failed "install_method \"$PB_INSTALL_METHOD\" is not supported by this agent"; return 1 ;;
 	esac
 	target=${PB_TARGET_DEVICE:-auto}
@@ -135,6 +137,12 @@ pb_install() {
 	while IFS= read -r l; do pb_log "$l"; done <"$pb_run/firstboot.out"
 	if [ "$fb_rc" != 0 ]; then
 		pb_install_wiped "$target" "first-boot files on $target failed: $(tail -n 1 "$pb_run/firstboot.out")"
+		return 1
+	fi
+	# post_install steps with where: deploy (script.sh), against the
+	# root of the disk as written.
+	if [ "${PB_DEPLOY_SCRIPTS:-0}" -gt 0 ] && ! pb_deploy_scripts "$target"; then
+		pb_install_wiped "$target" "$pb_script_reason"
 		return 1
 	fi
 	sync

@@ -211,6 +211,16 @@ pb_env_check() {
 		PB_NFS_PATH) re='/[A-Za-z0-9._/-]*' ;;
 		PB_NFS_OPTIONS) re='[A-Za-z0-9.,=_:/-]*' ;;
 		PB_NFS_MODE) re='persistent|stateless' ;;
+		# install_method script and post_install scripts (script.sh):
+		# arguments are split at spaces, variables go into a script's
+		# environment, so neither has a quote, '$' or glob character.
+		PB_SCRIPT_URL|PB_DEPLOY_SCRIPT_[0-9]*_URL) re=$pb_re_url ;;
+		PB_SCRIPT_SHA256|PB_DEPLOY_SCRIPT_[0-9]*_SHA256) re=$pb_re_sha ;;
+		PB_SCRIPT_ARGS|PB_DEPLOY_SCRIPT_[0-9]*_ARGS) re='[A-Za-z0-9 ._/=:,@+-]*' ;;
+		PB_SCRIPT_TIMEOUT|PB_DEPLOY_SCRIPTS) re='[0-9]{1,5}' ;;
+		PB_VAR_[A-Z]*) re='[A-Za-z0-9._~:/?#@&+,=% -]*'
+			pb_match "$k" 'PB_VAR_[A-Z][A-Z0-9_]{0,31}' ||
+				{ pb_log "boot answer line $n: $k is not a variable name"; return 1; } ;;
 		*) pb_log "boot answer line $n: unknown key $k ignored"; continue ;;
 		esac
 		pb_match "$v" "$re" ||

@@ -140,11 +140,21 @@ cloud_init(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 	for (i = 0; i < fb->nscripts; i++) {
 		const char *a = fb->scripts[i].args, *sp;
 
-		/* argv lists, never a shell line: nothing is re-parsed. */
+		/* argv lists: no value is ever parsed by a shell.  The one
+		 * shell line is fixed; the checksum, file and arguments are
+		 * its positional parameters.  cloud-init runs the runcmd
+		 * lines one after another whatever each exits with, so the
+		 * check must guard the run in the same command. */
 		pb_sbuf_printf(&b, "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", "
-		    "\"-o\", \"/run/pureboot-step-%zu\", \"%s\"]\n"
-		    "  - [\"sh\", \"/run/pureboot-step-%zu\"", i + 1,
-		    fb->scripts[i].url, i + 1);
+		    "\"-o\", \"/run/pureboot-step-%zu\", \"%s\"]\n", i + 1,
+		    fb->scripts[i].url);
+		if (fb->scripts[i].sha256 != NULL)
+			pb_sbuf_printf(&b, "  - [\"sh\", \"-c\", '%s', "
+			    "\"pureboot-step\", \"%s\", \"/run/pureboot-step-%zu\"",
+			    WF_FB_CHECK_AND_RUN, fb->scripts[i].sha256, i + 1);
+		else
+			pb_sbuf_printf(&b, "  - [\"sh\", \"/run/pureboot-step-%zu\"",
+			    i + 1);
 		while (*a != '\0') {
 			sp = strchr(a, ' ');
 			pb_sbuf_printf(&b, ", \"%.*s\"", (int)(sp ? (size_t)(sp - a) :

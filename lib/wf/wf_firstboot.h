@@ -24,7 +24,16 @@ enum wf_fb_family {
 struct wf_fb_script {
 	const char *url;
 	const char *args;	/* "" when none */
+	const char *sha256;	/* lower-case; NULL: none (older definitions) */
 };
+
+/* The fixed shell line of a first-boot script step, as a YAML
+ * single-quoted scalar holds it (no single quote inside): $1 the
+ * sha256, $2 the downloaded file, then the script's arguments.  A
+ * file that is missing or differs is never run. */
+#define WF_FB_CHECK_AND_RUN "echo \"$1  $2\" | sha256sum -c --quiet - || " \
+	"{ echo \"pureboot: $2: sha256 mismatch, not run\" >&2; exit 1; }; " \
+	"f=$2; shift 2; exec sh \"$f\" \"$@\""
 
 /* What the post_install steps ask for, resolved for one node. */
 struct wf_fb {

@@ -12,6 +12,7 @@
 #include "wf/wf_load.h"
 #include "wf/wf_instructions.h"
 #include "wf/wf_rules.h"
+#include "wf/wf_vars.h"
 #include "wf/workflow.h"
 
 #define DEFAULT_NFS_OPTIONS "vers=3,tcp"
@@ -30,7 +31,11 @@ struct rctx {
 	char fb_user[64];
 	char fb_url[WF_FB_MAX_SCRIPTS][WF_MAX_URL + 1];
 	char fb_args[WF_FB_MAX_SCRIPTS][WF_MAX_URL + 1];
+	char fb_sha[WF_FB_MAX_SCRIPTS][65];
 	struct wf_fb fb;
+	/* post_install scripts with where: deploy (the agent runs them). */
+	size_t ndeploy;
+	struct wf_fb_script deploy[WF_FB_MAX_SCRIPTS];
 };
 
 /* Fill in tmpl and check the result with rule; out holds it. */
@@ -47,6 +52,18 @@ resolve(struct rctx *c, const char *what, const char *tmpl, rule_fn *rule,
 	return 0;
 }
 
+/* A sha256 the loader accepted (either case), as served: lower-case. */
+static void
+lower_sha(char out[65], const char *sha)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		out[i] = (char)(sha[i] >= 'A' && sha[i] <= 'F' ?
+		    sha[i] + ('a' - 'A') : sha[i]);
+	out[64] = '\0';
+}
+
 static const char *
 str(const json_t *obj, const char *key)
 {
@@ -61,6 +78,38 @@ add_var(struct rctx *c, const char *name, const char *value)
 	c->vars.n++;
 }
 
+/* Variable k's value for node into out: the node's own, checked by its
+ * declared type again (the column can be written by psql), else the
+ * default resolved. */
+static int
+node_var(struct rctx *c, const struct pb_wf_node *node, const char *k,
+    char *out, size_t outsz, struct pb_err *e)
+{
+	const char *own = json_string_value(json_object_get(node->vars, k));
+	const char *dflt;
+	enum wf_vtype t;
+	struct pb_err why;
+	char what[64];
+
+	snprintf(what, sizeof(what), "variables.%s", k);
+	if (wf_var_decl(c->def, k, &t, &dflt) == -1)
+		return pb_fail(e, "workflow %s: %s: no declaration", c->id, what);
+	if (own != NULL) {
+		if (wf_var_check(t, "", own, &why) == -1)
+			return pb_fail(e, "workflow %s: the node's value of %s: "
+			    "%s", c->id, k, why.msg);
+		snprintf(out, outsz, "%s", own);
+		return 0;
+	}
+	if (dflt == NULL)
+		return pb_fail(e, "workflow %s: variable %s has no default and "
+		    "no value for this node (PATCH /nodes/{id} \"vars\")",
+		    c->id, k);
+	if (resolve(c, what, dflt, NULL, out, outsz, e) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 set_vars(struct rctx *c, const struct pb_wf_node *node, struct pb_err *e)
 {
@@ -68,7 +117,7 @@ set_vars(struct rctx *c, const struct pb_wf_node *node, struct pb_err *e)
 	const char *k;
 	json_t *val;
 	size_t n, i = 0;
-	char what[64];
+	char what[PB_QUOTE_MAX * 4 + 4];
 
 	if (node->serial.s[0] != '\0')
 		add_var(c, "serial", node->serial.s);
@@ -96,17 +145,26 @@ set_vars(struct rctx *c, const struct pb_wf_node *node, struct pb_err *e)
 		c->server[n] = '\0';
 		add_var(c, "server", c->server);
 	}
-	/* Defaults use the built-ins only (the loader made sure), so one
-	 * pass resolves them all. */
+	/* A node's own value wins over the default; defaults use the
+	 * built-ins only (the loader made sure), so one pass resolves them
+	 * all. */
 	uv = json_object_get(c->def, "variables");
 	json_object_foreach(pb_json_iterable(uv), k, val) {
-		snprintf(what, sizeof(what), "variables.%s", k);
-		if (resolve(c, what, json_string_value(val), NULL, c->uvals[i],
-		    sizeof(c->uvals[i]), e) == -1)
+		if (node_var(c, node, k, c->uvals[i], sizeof(c->uvals[i]),
+		    e) == -1)
 			return -1;
 		add_var(c, k, c->uvals[i]);
 		i++;
 	}
+	/* A value for a variable the workflow does not have: it was
+	 * checked at assignment, so the workflow changed since. */
+	json_object_foreach(pb_json_iterable(node->vars), k, val)
+		if (json_object_get(uv, k) == NULL) {
+			pb_quote(what, sizeof(what), k, 40);
+			return pb_fail(e, "workflow %s: the node has a value for "
+			    "\"%s\", which is not one of its variables", c->id,
+			    what);
+		}
 	return 0;
 }
 
@@ -144,6 +202,74 @@ step_name(const json_t *st)
 		if (json_object_get(st, *n) != NULL)
 			return *n;
 	return "";
+}
+
+/* A post_install script step, resolved: into c->deploy when the agent
+ * runs it (where: deploy), else into c->fb's first-boot scripts. */
+static int
+collect_script(struct rctx *c, const json_t *st, const char *what,
+    struct pb_err *e)
+{
+	const char *w = str(st, "where"), *sha = str(st, "sha256");
+	size_t j = c->fb.nscripts + c->ndeploy;
+	struct wf_fb_script *out;
+
+	if (resolve(c, what, str(st, "script"), wf_check_url, c->fb_url[j],
+	    sizeof(c->fb_url[j]), e) == -1 ||
+	    resolve(c, what, str(st, "args") ? str(st, "args") : "",
+	    wf_check_args, c->fb_args[j], sizeof(c->fb_args[j]), e) == -1)
+		return -1;
+	out = w != NULL && strcmp(w, "deploy") == 0 ?
+	    &c->deploy[c->ndeploy++] : &c->fb.scripts[c->fb.nscripts++];
+	out->url = c->fb_url[j];
+	out->args = c->fb_args[j];
+	out->sha256 = NULL;
+	if (sha != NULL) {
+		lower_sha(c->fb_sha[j], sha);
+		out->sha256 = c->fb_sha[j];
+	}
+	return 0;
+}
+
+/* [{url, sha256, args}] of the deploy-time scripts, in their order. */
+static int
+put_deploy_scripts(struct rctx *c, json_t *out, struct pb_err *e)
+{
+	json_t *a, *o;
+	size_t i;
+
+	if (c->ndeploy == 0)
+		return 0;
+	if ((a = json_array()) == NULL)
+		return pb_fail(e, "workflow instructions: out of memory");
+	for (i = 0; i < c->ndeploy; i++) {
+		o = json_pack("{s:s, s:s, s:s}", "url", c->deploy[i].url,
+		    "sha256", c->deploy[i].sha256, "args", c->deploy[i].args);
+		if (o == NULL || json_array_append_new(a, o) == -1) {
+			json_decref(a);
+			return pb_fail(e, "workflow instructions: out of memory");
+		}
+	}
+	return put(out, "deploy_scripts", a, e);
+}
+
+/* vars: every variable's value for this node, built-ins included, for
+ * the environment of the scripts the agent runs. */
+static int
+put_vars(struct rctx *c, json_t *out, struct pb_err *e)
+{
+	json_t *o;
+	size_t i;
+
+	if ((o = json_object()) == NULL)
+		return pb_fail(e, "workflow instructions: out of memory");
+	for (i = 0; i < c->vars.n; i++)
+		if (json_object_set_new(o, c->vars.name[i],
+		    json_string(c->vars.value[i])) == -1) {
+			json_decref(o);
+			return pb_fail(e, "workflow instructions: out of memory");
+		}
+	return put(out, "vars", o, e);
 }
 
 /* The post_install steps of an image workflow, resolved into c->fb. */
@@ -204,16 +330,9 @@ collect_steps(struct rctx *c, struct pb_err *e)
 				fb->pkgs[fb->npkgs++] = json_string_value(
 				    json_array_get(f, j));
 		} else if (strcmp(name, "script") == 0 &&
-		    fb->nscripts < WF_FB_MAX_SCRIPTS) {
-			j = fb->nscripts++;
-			if (resolve(c, what, str(st, "script"), wf_check_url,
-			    c->fb_url[j], sizeof(c->fb_url[j]), e) == -1 ||
-			    resolve(c, what, str(st, "args") ? str(st, "args") :
-			    "", wf_check_args, c->fb_args[j],
-			    sizeof(c->fb_args[j]), e) == -1)
+		    fb->nscripts + c->ndeploy < WF_FB_MAX_SCRIPTS) {
+			if (collect_script(c, st, what, e) == -1)
 				return -1;
-			fb->scripts[j].url = c->fb_url[j];
-			fb->scripts[j].args = c->fb_args[j];
 		}
 	}
 	return 0;
@@ -225,16 +344,11 @@ image(struct rctx *c, json_t *out, struct pb_err *e)
 	const char *sha = str(c->def, "image_sha256"), *of;
 	char low[65];
 	json_t *files;
-	size_t i;
 
 	if (put_resolved(c, out, "image_url", "image_url", wf_check_url, e))
 		return -1;
-	if (sha != NULL) {
-		for (i = 0; i < 64; i++)
-			low[i] = (char)(sha[i] >= 'A' && sha[i] <= 'F' ?
-			    sha[i] + ('a' - 'A') : sha[i]);
-		low[64] = '\0';
-	}
+	if (sha != NULL)
+		lower_sha(low, sha);
 	of = str(c->def, "image_sha256_of");
 	/* The validator let sha be NULL only with image_verify: none; the
 	 * agent refuses an empty checksum unless told "none". */
@@ -252,7 +366,10 @@ image(struct rctx *c, json_t *out, struct pb_err *e)
 	c->fb.workflow_id = c->id;
 	if ((files = wf_firstboot_files(&c->fb, e)) == NULL)
 		return -1;
-	return put(out, "files", files, e);
+	if (put(out, "files", files, e) == -1 ||
+	    put_deploy_scripts(c, out, e) == -1)
+		return -1;
+	return c->ndeploy > 0 ? put_vars(c, out, e) : 0;
 }
 
 /* The NFS root values, resolved and checked: one place for the
@@ -314,16 +431,27 @@ out:
 	return rc;
 }
 
+/* install_method script (issue 13): the agent fetches script_url,
+ * checks script_sha256, runs it with the arguments and vars in its
+ * environment, and kills it after script_timeout seconds. */
 static int
 script(struct rctx *c, json_t *out, struct pb_err *e)
 {
-	char args[WF_MAX_URL + 1];
+	char args[WF_MAX_URL + 1], low[65];
 	const char *a = str(c->def, "script_args"), *dev;
+	const char *sha = str(c->def, "script_sha256");
+	const json_t *jt = json_object_get(c->def, "script_timeout");
 
-	if (put_resolved(c, out, "script", "script", wf_check_url, e) == -1 ||
+	lower_sha(low, sha);
+	if (put_resolved(c, out, "script_url", "script_url", wf_check_url,
+	    e) == -1 ||
+	    put(out, "script_sha256", json_string(low), e) == -1 ||
 	    resolve(c, "script_args", a ? a : "", wf_check_args, args,
 	    sizeof(args), e) == -1 ||
-	    put(out, "script_args", json_string(args), e) == -1)
+	    put(out, "script_args", json_string(args), e) == -1 ||
+	    put(out, "script_timeout", json_integer(jt != NULL ?
+	    json_integer_value(jt) : WF_SCRIPT_TIMEOUT_DEFAULT), e) == -1 ||
+	    put_vars(c, out, e) == -1)
 		return -1;
 	if ((dev = str(c->def, "target_device")) != NULL)
 		return put(out, "target_device", json_string(dev), e);

@@ -15,6 +15,8 @@ struct pb_wf_node {
 	struct pb_mac mac;		/* s[0] == '\0': none */
 	struct pb_hostname hostname;	/* s[0] == '\0': none */
 	const char *server;		/* settings.server_url, validated */
+	const json_t *vars;		/* nodes.vars: name -> string; NULL:
+					 * none (lib/wf/wf_vars.h) */
 };
 
 /* Resolve definition (the JSON form of a workflow file, as stored in

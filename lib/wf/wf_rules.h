@@ -21,6 +21,9 @@
 
 #define WF_MAX_URL 1024
 #define WF_MAX_VARS 32
+/* install_method script: script_timeout, seconds */
+#define WF_SCRIPT_TIMEOUT_MAX 86400
+#define WF_SCRIPT_TIMEOUT_DEFAULT 3600
 
 int wf_check_id(const char *what, const char *s, struct pb_err *e);
 int wf_check_name(const char *what, const char *s, struct pb_err *e);

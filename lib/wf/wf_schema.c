@@ -10,10 +10,11 @@
 #include "core/nodestate.h"
 #include "wf/wf_load.h"
 #include "wf/wf_rules.h"
+#include "wf/wf_vars.h"
 
 typedef int rule_fn(const char *what, const char *s, struct pb_err *e);
 
-enum ftype { F_STR, F_BOOL, F_STRLIST };
+enum ftype { F_STR, F_BOOL, F_STRLIST, F_INT };
 
 /* A key of a mapping: its type, its rule, whether ${...} may be used. */
 struct field {
@@ -22,7 +23,8 @@ struct field {
 	rule_fn *rule;
 	int refs;
 	int required;
-	size_t maxn;		/* F_STRLIST: at most this many items */
+	size_t maxn;		/* F_STRLIST: at most this many items;
+				 * F_INT: 1 to this */
 };
 
 enum method { M_IMAGE, M_NFS, M_SCRIPT, M_NONE };
@@ -55,6 +57,8 @@ static int rule_verify(const char *what, const char *s,
     struct pb_err *e);
 static int rule_nfs_mode(const char *what, const char *s,
     struct pb_err *e);
+static int rule_where(const char *what, const char *s,
+    struct pb_err *e);
 
 static const struct rootkey rootkeys[] = {
 	{ { "id", F_STR, wf_check_id, 0, 1, 0 }, MI | MN | MS, 0 },
@@ -71,8 +75,13 @@ static const struct rootkey rootkeys[] = {
 	{ { "nfs_image", F_STR, pb_check_filename, 1, 0, 0 }, MN, MN },
 	{ { "nfs_options", F_STR, wf_check_nfs_options, 1, 0, 0 }, MN, 0 },
 	{ { "nfs_mode", F_STR, rule_nfs_mode, 0, 0, 0 }, MN, 0 },
-	{ { "script", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
+	{ { "script_url", F_STR, wf_check_url, 1, 0, 0 }, MS, MS },
+	{ { "script_sha256", F_STR, wf_check_sha256, 0, 0, 0 }, MS, MS },
 	{ { "script_args", F_STR, wf_check_args, 1, 0, 0 }, MS, 0 },
+	/* Seconds; a day bounds a hung installer on a board nobody
+	 * watches. */
+	{ { "script_timeout", F_INT, NULL, 0, 0, WF_SCRIPT_TIMEOUT_MAX }, MS,
+	  0 },
 	/* Checked by their own functions; listed so they are known. */
 	{ { "post_install", F_STR, NULL, 0, 0, 0 }, MI | MN, 0 },
 	{ { "variables", F_STR, NULL, 0, 0, 0 }, MI | MN | MS, 0 },
@@ -105,6 +114,8 @@ static const struct field f_none[] = { { NULL, 0, 0, 0, 0, 0 } };
 static const struct field f_script[] = {
 	{ "script", F_STR, wf_check_url, 1, 1, 0 },
 	{ "args", F_STR, wf_check_args, 1, 0, 0 },
+	{ "sha256", F_STR, wf_check_sha256, 0, 0, 0 },
+	{ "where", F_STR, rule_where, 0, 0, 0 },
 	{ NULL, 0, 0, 0, 0, 0 } };
 static const struct field f_packages[] = {
 	{ "packages", F_STRLIST, wf_check_package, 0, 1, 64 },
@@ -198,6 +209,16 @@ rule_nfs_mode(const char *what, const char *s, struct pb_err *e)
 	return one_of(what, s, modes, e);
 }
 
+/* Issue 13: a post_install script runs in the deploy environment
+ * against the written disk, or on the installed system's first boot. */
+static int
+rule_where(const char *what, const char *s, struct pb_err *e)
+{
+	static const char *const w[] = { "deploy", "first_boot", NULL };
+
+	return one_of(what, s, w, e);
+}
+
 static const char *
 jtype(const json_t *j)
 {
@@ -274,6 +295,13 @@ check_value(struct vctx *v, const json_t *parent, const char *key,
 	size_t i;
 
 	switch (f->type) {
+	case F_INT:
+		if (!json_is_integer(val) || json_integer_value(val) < 1 ||
+		    json_integer_value(val) > (json_int_t)f->maxn)
+			err(v, parent, key, idx, 0, path, "must be a whole number "
+			    "from 1 to %zu, not %s", f->maxn, json_is_integer(val) ?
+			    "that" : jtype(val));
+		return;
 	case F_BOOL:
 		if (!json_is_boolean(val))
 			err(v, parent, key, idx, 0, path, "must be true or "
@@ -351,16 +379,88 @@ check_fields(struct vctx *v, const json_t *obj, const struct field *fs,
 		}
 }
 
-/* variables: name -> default.  Defaults may use the built-in
- * variables only, so that resolution is one pass with no cycles. */
+/* One variable's declaration: a default string (type string), or a
+ * mapping {type, default}.  Defaults may use the built-in variables
+ * only, so that resolution is one pass with no cycles.  0 with the
+ * sample value in out (the default for the sample node, or the type's
+ * sample when there is no default). */
+static int
+check_variable(struct vctx *v, const json_t *vars, const char *k,
+    const json_t *val, const char *sub, char *out, size_t outsz)
+{
+	enum wf_vtype t = WF_VT_STRING;
+	const json_t *jt, *jd = val, *x;
+	const char *s, *xk;
+	struct pb_err e;
+	char q[256], sub2[96];
+
+	if (json_is_object(val)) {
+		json_object_foreach(pb_json_iterable(val), xk, x)
+			if (strcmp(xk, "type") != 0 && strcmp(xk, "default") != 0) {
+				join(sub2, sizeof(sub2), sub, ".", xk);
+				err(v, val, xk, 0, 1, sub2, "unknown key (a "
+				    "variable has type and default)");
+				return -1;
+			}
+		jt = json_object_get(val, "type");
+		join(sub2, sizeof(sub2), sub, ".", "type");
+		if (jt == NULL) {
+			err(v, vars, k, 0, 0, sub2, "is required");
+			return -1;
+		}
+		if (!json_is_string(jt) || wf_vtype_parse(&t, "",
+		    json_string_value(jt), &e) == -1) {
+			err(v, val, "type", 0, 0, sub2, "%s", json_is_string(jt) ?
+			    e.msg : "must be a string");
+			return -1;
+		}
+		if ((jd = json_object_get(val, "default")) == NULL) {
+			snprintf(out, outsz, "%s", wf_vtype_sample(t));
+			return 0;
+		}
+		vars = val;
+		k = "default";
+		join(sub2, sizeof(sub2), sub, ".", "default");
+		sub = sub2;
+	}
+	if (!json_is_string(jd)) {
+		err(v, vars, k, 0, 0, sub, "must be a string%s, not %s%s",
+		    vars == val ? "" : " or a mapping of type and default",
+		    jtype(jd), json_is_number(jd) || json_is_boolean(jd) ?
+		    " (quote it)" : "");
+		return -1;
+	}
+	s = json_string_value(jd);
+	/* A default may use the built-ins: checked with the sample node's
+	 * values filled in, then by the type. */
+	if (strlen(s) > WF_VAR_MAX) {
+		err(v, vars, k, 0, 0, sub, "is longer than %d characters",
+		    WF_VAR_MAX);
+		return -1;
+	}
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+	    "VWXYZ0123456789._~:/?#@&+,=%- ${}") != strlen(s)) {
+		err(v, vars, k, 0, 0, sub, "\"%s\" contains a character "
+		    "outside [A-Za-z0-9._~:/?#@&+,=%% -]", Q(q, s));
+		return -1;
+	}
+	if (wf_refs_check("", s, NULL, 0, &e) == -1 ||
+	    wf_expand("", s, &v->vars, out, outsz, &e) == -1 ||
+	    wf_var_check(t, "", out, &e) == -1) {
+		err(v, vars, k, 0, 0, sub, "%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* variables: name -> declaration. */
 static void
 check_variables(struct vctx *v, const json_t *root, const json_t *vars)
 {
 	struct pb_err e;
 	const char *k;
 	json_t *val;
-	char sub[96], q[256];
-	const char *s;
+	char sub[96];
 	size_t n = 0;
 
 	if (!json_is_object(vars)) {
@@ -384,34 +484,10 @@ check_variables(struct vctx *v, const json_t *root, const json_t *vars)
 			    WF_MAX_VARS);
 			return;
 		}
-		if (!json_is_string(val)) {
-			err(v, vars, k, 0, 0, sub, "must be a string, not %s%s",
-			    jtype(val), json_is_number(val) ||
-			    json_is_boolean(val) ? " (quote it)" : "");
-			continue;
-		}
-		s = json_string_value(val);
-		if (strlen(s) > 256) {
-			err(v, vars, k, 0, 0, sub, "is longer than 256 "
-			    "characters");
-			continue;
-		}
-		if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-		    "VWXYZ0123456789._~:/?#@&+,=%- ${}") != strlen(s)) {
-			err(v, vars, k, 0, 0, sub, "\"%s\" contains a character "
-			    "outside [A-Za-z0-9._~:/?#@&+,=%% -]", Q(q, s));
-			continue;
-		}
-		if (wf_refs_check("", s, NULL, 0, &e) == -1) {
-			err(v, vars, k, 0, 0, sub, "%s", e.msg);
-			continue;
-		}
 		/* The sample value, for checking where it is used. */
-		if (wf_expand("", s, &v->vars, v->sample[v->vars.n - 5],
-		    sizeof(v->sample[0]), &e) == -1) {
-			err(v, vars, k, 0, 0, sub, "%s", e.msg);
+		if (check_variable(v, vars, k, val, sub,
+		    v->sample[v->vars.n - 5], sizeof(v->sample[0])) == -1)
 			continue;
-		}
 		v->vars.name[v->vars.n] = k;
 		v->vars.value[v->vars.n] = v->sample[v->vars.n - 5];
 		v->vars.n++;
@@ -501,6 +577,37 @@ check_step(struct vctx *v, const json_t *list, size_t i, const json_t *st,
 	check_fields(v, fields, step_fields[s], st, name, 0, sub, NULL);
 }
 
+static int
+script_at_deploy(const json_t *st)
+{
+	const char *w = json_string_value(json_object_get(st, "where"));
+
+	return w != NULL && strcmp(w, "deploy") == 0;
+}
+
+/* Issue 13: an image's script is fetched with its checksum, wherever it
+ * runs; an NFS node's one script is the diskless agent's business and
+ * takes neither key. */
+static void
+check_script_step(struct vctx *v, const json_t *list, size_t i,
+    const json_t *st, enum method m, const char *path)
+{
+	static const char *const keys[] = { "sha256", "where", NULL };
+	char sub[96];
+	int k;
+
+	for (k = 0; keys[k] != NULL; k++) {
+		join(sub, sizeof(sub), path, ".", keys[k]);
+		if (m == M_NFS && json_object_get(st, keys[k]) != NULL)
+			err(v, st, keys[k], 0, 1, sub, "does not apply to "
+			    "install_method nfs");
+	}
+	join(sub, sizeof(sub), path, ".", "sha256");
+	if (m == M_IMAGE && json_object_get(st, "sha256") == NULL)
+		err(v, list, NULL, i, 0, sub, "is required for install_method "
+		    "image (a script is checked before it runs)");
+}
+
 static void
 check_post_install(struct vctx *v, const json_t *root, const json_t *list,
     enum method m)
@@ -528,6 +635,8 @@ check_post_install(struct vctx *v, const json_t *root, const json_t *list,
 		if (s == -1)
 			continue;
 		check_step(v, list, i, st, s, name, path);
+		if (s == S_SCRIPT && json_is_object(st))
+			check_script_step(v, list, i, st, m, path);
 		if (s == S_SCRIPT)
 			scripts++;
 		else if (seen[s]++)
@@ -546,6 +655,9 @@ check_post_install(struct vctx *v, const json_t *root, const json_t *list,
 	for (i = 0; i < json_array_size(list); i++) {
 		if (sid[i] != S_SCRIPT && sid[i] != S_PACKAGES)
 			continue;
+		if (sid[i] == S_SCRIPT && script_at_deploy(json_array_get(list,
+		    i)))
+			continue;	/* the agent runs it */
 		snprintf(path, sizeof(path), "post_install[%zu]", i);
 		err(v, list, NULL, i, 0, path, "step %s needs the cloud_init "
 		    "step (first-boot commands run through cloud-init)",

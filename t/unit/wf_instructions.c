@@ -16,8 +16,12 @@
 #define ED "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKY8KN2blp860xz/mBlQaK9FcMrh8hiFsVWBj6eCdhAA"
 #define UUID "0b8e2c1a-1234-4abc-8def-0123456789ab"
 #define HDR "id: w\nname: W\narch: aarch64\n"
+#define SHA1 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+#define SHA2 "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+/* The fixed line of lib/wf/wf_firstboot.h, as user-data has it. */
+#define RUN "'echo \"$1  $2\" | sha256sum -c --quiet - || { echo \"pureboot: $2: sha256 mismatch, not run\" >&2; exit 1; }; f=$2; shift 2; exec sh \"$f\" \"$@\"'"
 
-struct node { const char *serial, *mac, *hostname, *server; };
+struct node { const char *serial, *mac, *hostname, *server, *vars; };
 struct file { const char *path, *content; };
 
 static const struct tcase {
@@ -30,7 +34,7 @@ static const struct tcase {
 	  HDR "install_method: image\nimage_verify: none\nimage_url: ${server}/images/os.img.xz\n"
 	  "target_device: /dev/mmcblk0\npost_install:\n  - enable_ssh\n"
 	  "  - set_hostname\n  - ssh_keys:\n      keys: [\"" ED " op@x\"]\n",
-	  { "d83add36", "dc:a6:32:01:02:03", "", "http://pb.lan:8080/" },
+	  { "d83add36", "dc:a6:32:01:02:03", "", "http://pb.lan:8080/", NULL },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
 	  "\"image_url\":\"http://pb.lan:8080/images/os.img.xz\",\"image_verify\":\"none\","
 	  "\"install_method\":\"image\",\"resize_rootfs\":false,"
@@ -48,7 +52,7 @@ static const struct tcase {
 	  "target_device: auto\npost_install:\n  - ssh_keys:\n"
 	  "      user: admin\n      password_hash: $6$salt$abcdefghijk\n"
 	  "      keys: [\"" ED "\", \"" ED " second\"]\n",
-	  { "d83add36", "", "", "http://s" },
+	  { "d83add36", "", "", "http://s", NULL },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
 	  "\"image_url\":\"http://s/os.img\",\"image_verify\":\"none\",\"install_method\":\"image\","
 	  "\"resize_rootfs\":false,\"target_device\":\"auto\"}",
@@ -71,14 +75,23 @@ static const struct tcase {
 	  "  - ssh_keys:\n      user: ubuntu\n      keys: [\"" ED "\"]\n"
 	  "  - packages: [avahi-daemon, g++]\n"
 	  "  - script: ${server}/s/one.sh\n    args: --server ${k3s} --name ${hostname}\n"
-	  "  - script: http://s/two.sh\n",
-	  { "d83add36", "dc:a6:32:01:02:03", "node-7", "http://pb:8080" },
-	  "{\"image_sha256\":"
+	  "    sha256: " SHA1 "\n"
+	  "  - script: http://s/two.sh\n    sha256: " SHA2 "\n    where: first_boot\n"
+	  "  - script: http://s/d.sh\n    where: deploy\n    sha256: " SHA2 "\n"
+	  "    args: --root ${k3s}\n",
+	  { "d83add36", "dc:a6:32:01:02:03", "node-7", "http://pb:8080",
+	    "{\"k3s\":\"https://k3s.node:6443\"}" },
+	  "{\"deploy_scripts\":[{\"args\":\"--root https://k3s.node:6443\","
+	  "\"sha256\":\"" SHA2 "\",\"url\":\"http://s/d.sh\"}],"
+	  "\"image_sha256\":"
 	  "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
 	  "\"image_sha256_of\":\"raw\",\"image_url\":\"http://pb:8080/u.img.xz\","
 	  "\"image_verify\":\"sha256\","
 	  "\"install_method\":\"image\",\"resize_rootfs\":true,"
-	  "\"target_device\":\"/dev/nvme0n1\"}",
+	  "\"target_device\":\"/dev/nvme0n1\",\"vars\":{\"hostname\":\"node-7\","
+	  "\"k3s\":\"https://k3s.node:6443\",\"mac\":\"dc:a6:32:01:02:03\","
+	  "\"node_id\":\"" UUID "\",\"serial\":\"d83add36\","
+	  "\"server\":\"http://pb:8080\"}}",
 	  { { "ssh", "" },
 	    { "meta-data", "instance-id: pureboot-" UUID "\n"
 	      "local-hostname: web-d83add36\n" },
@@ -95,17 +108,19 @@ static const struct tcase {
 	      "runcmd:\n"
 	      "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", \"-o\", "
 	      "\"/run/pureboot-step-1\", \"http://pb:8080/s/one.sh\"]\n"
-	      "  - [\"sh\", \"/run/pureboot-step-1\", \"--server\", "
-	      "\"https://k3s:6443\", \"--name\", \"node-7\"]\n"
+	      "  - [\"sh\", \"-c\", " RUN ", \"pureboot-step\", \"" SHA1 "\", "
+	      "\"/run/pureboot-step-1\", \"--server\", "
+	      "\"https://k3s.node:6443\", \"--name\", \"node-7\"]\n"
 	      "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", \"-o\", "
 	      "\"/run/pureboot-step-2\", \"http://s/two.sh\"]\n"
-	      "  - [\"sh\", \"/run/pureboot-step-2\"]\n" },
+	      "  - [\"sh\", \"-c\", " RUN ", \"pureboot-step\", \"" SHA2 "\", "
+	      "\"/run/pureboot-step-2\"]\n" },
 	    { "network-config", "version: 2\nethernets:\n  end0:\n"
 	      "    dhcp4: true\n    optional: true\n" } } },
 	{ "cloud-init with nothing else: instance id and DHCP only",
 	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/u.img\n"
 	  "target_device: /dev/sda\npost_install: [cloud_init]\n",
-	  { "d83add36", "", "", NULL },
+	  { "d83add36", "", "", NULL, NULL },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
 	  "\"image_url\":\"http://s/u.img\",\"image_verify\":\"none\",\"install_method\":\"image\","
 	  "\"resize_rootfs\":false,\"target_device\":\"/dev/sda\"}",
@@ -117,7 +132,7 @@ static const struct tcase {
 	{ "image without steps: no files",
 	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/by-mac/${mac}.img\n"
 	  "target_device: auto\n",
-	  { "", "dc:a6:32:01:02:03", "", NULL },
+	  { "", "dc:a6:32:01:02:03", "", NULL, NULL },
 	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
 	  "\"image_url\":\"http://s/by-mac/dc:a6:32:01:02:03.img\",\"image_verify\":\"none\","
 	  "\"install_method\":\"image\",\"resize_rootfs\":false,"
@@ -127,7 +142,7 @@ static const struct tcase {
 	  "nfs_server: 192.168.1.10\nnfs_base_path: /nfsroot\n"
 	  "nfs_image: base-${serial}\npost_install:\n"
 	  "  - script: ${server}/k3s.sh\n    args: --server ${k3s} --node-name ${hostname}\n",
-	  { "d83add36", "", "worker-1", "http://pb:8080" },
+	  { "d83add36", "", "worker-1", "http://pb:8080", NULL },
 	  "{\"install_method\":\"nfs\",\"nfs_options\":\"vers=3,tcp\","
 	  "\"nfs_path\":\"/nfsroot/base-d83add36\",\"nfs_server\":\"192.168.1.10\","
 	  "\"script\":\"http://pb:8080/k3s.sh\","
@@ -136,50 +151,92 @@ static const struct tcase {
 	{ "nfs: base path / and own options, no script",
 	  HDR "install_method: nfs\nnfs_server: nfs.lan\nnfs_base_path: /\n"
 	  "nfs_image: root\nnfs_options: vers=4.2\n",
-	  { "d83add36", "", "", NULL },
+	  { "d83add36", "", "", NULL, NULL },
 	  "{\"install_method\":\"nfs\",\"nfs_options\":\"vers=4.2\","
 	  "\"nfs_path\":\"/root\",\"nfs_server\":\"nfs.lan\"}", { { NULL, NULL } } },
 	{ "nfs: nfs_mode passed on",
 	  HDR "install_method: nfs\nnfs_server: nfs.lan\nnfs_base_path: /b\n"
 	  "nfs_image: r\nnfs_mode: stateless\n",
-	  { "d83add36", "", "", NULL },
+	  { "d83add36", "", "", NULL, NULL },
 	  "{\"install_method\":\"nfs\",\"nfs_mode\":\"stateless\","
 	  "\"nfs_options\":\"vers=3,tcp\",\"nfs_path\":\"/b/r\","
 	  "\"nfs_server\":\"nfs.lan\"}", { { NULL, NULL } } },
-	{ "script: URL, arguments and target device",
-	  HDR "install_method: script\nscript: ${server}/i.sh\n"
-	  "script_args: --node ${node_id}\ntarget_device: /dev/sda\n",
-	  { "d83add36", "", "", "https://pb" },
-	  "{\"install_method\":\"script\",\"script\":\"https://pb/i.sh\","
-	  "\"script_args\":\"--node " UUID "\",\"target_device\":\"/dev/sda\"}",
+	{ "script: URL, checksum, arguments, time limit, target device, vars",
+	  HDR "install_method: script\nscript_url: ${server}/i.sh\n"
+	  "script_sha256: " SHA1 "\nscript_timeout: 600\n"
+	  "script_args: --node ${node_id} --n ${n}\ntarget_device: /dev/sda\n"
+	  "variables:\n  n:\n    type: integer\n    default: \"3\"\n"
+	  "  site: {type: word}\n",
+	  { "d83add36", "", "", "https://pb", "{\"site\":\"lab-2\"}" },
+	  "{\"install_method\":\"script\",\"script_args\":\"--node " UUID
+	  " --n 3\",\"script_sha256\":\"" SHA1 "\",\"script_timeout\":600,"
+	  "\"script_url\":\"https://pb/i.sh\",\"target_device\":\"/dev/sda\","
+	  "\"vars\":{\"hostname\":\"pi-d83add36\",\"n\":\"3\",\"node_id\":\"" UUID "\","
+	  "\"serial\":\"d83add36\",\"server\":\"https://pb\",\"site\":\"lab-2\"}}",
 	  { { NULL, NULL } } },
-	{ "script without arguments: empty script_args",
-	  HDR "install_method: script\nscript: http://s/i.sh\n",
-	  { "d83add36", "", "", NULL },
-	  "{\"install_method\":\"script\",\"script\":\"http://s/i.sh\","
-	  "\"script_args\":\"\"}", { { NULL, NULL } } },
+	{ "script without arguments: empty script_args, the default time limit",
+	  HDR "install_method: script\nscript_url: http://s/i.sh\n"
+	  "script_sha256: " SHA1 "\n",
+	  { "d83add36", "", "", NULL, NULL },
+	  "{\"install_method\":\"script\",\"script_args\":\"\","
+	  "\"script_sha256\":\"" SHA1 "\",\"script_timeout\":3600,"
+	  "\"script_url\":\"http://s/i.sh\",\"vars\":{\"hostname\":\"pi-d83add36\","
+	  "\"node_id\":\"" UUID "\",\"serial\":\"d83add36\"}}", { { NULL, NULL } } },
+	{ "a node value replaces the default in every rendered place",
+	  HDR "install_method: image\nimage_verify: none\n"
+	  "image_url: http://s/${flavour}.img\ntarget_device: auto\n"
+	  "variables:\n  flavour: lite\n  name: {type: hostname, default: a}\n"
+	  "post_install:\n  - set_hostname:\n      hostname: ${name}\n",
+	  { "d83add36", "", "", NULL, "{\"flavour\":\"full\",\"name\":\"Web-1\"}" },
+	  "{\"image_sha256\":null,\"image_sha256_of\":\"compressed\","
+	  "\"image_url\":\"http://s/full.img\",\"image_verify\":\"none\","
+	  "\"install_method\":\"image\",\"resize_rootfs\":false,"
+	  "\"target_device\":\"auto\"}",
+	  { { "custom.toml",
+	      "# PureBoot-Pi: first-boot settings for node " UUID " (workflow w),\n"
+	      "# applied once by Raspberry Pi OS's firstboot (init_config).\n"
+	      "config_version = 1\n\n[system]\nhostname = \"web-1\"\n" } } },
+	{ "refused: a variable without default and no value for the node",
+	  HDR "install_method: script\nscript_url: http://s/${site}.sh\n"
+	  "script_sha256: " SHA1 "\nvariables:\n  site: {type: word}\n",
+	  { "d83add36", "", "", NULL, NULL },
+	  "workflow w: variable site has no default and no value for this node "
+	  "(PATCH /nodes/{id} \"vars\")", { { NULL, NULL } } },
+	{ "refused: a stored node value of the wrong type",
+	  HDR "install_method: script\nscript_url: http://s/i.sh\n"
+	  "script_sha256: " SHA1 "\nvariables:\n  n: {type: integer, default: \"1\"}\n",
+	  { "d83add36", "", "", NULL, "{\"n\":\"1e3\"}" },
+	  "workflow w: the node's value of n: \"1e3\" is not an integer",
+	  { { NULL, NULL } } },
+	{ "refused: a stored node value for a variable the workflow lost",
+	  HDR "install_method: script\nscript_url: http://s/i.sh\n"
+	  "script_sha256: " SHA1 "\n",
+	  { "d83add36", "", "", NULL, "{\"old\":\"x\"}" },
+	  "workflow w: the node has a value for \"old\", which is not one of "
+	  "its variables", { { NULL, NULL } } },
 	{ "refused: no hostname and no serial for ${hostname}",
 	  HDR "install_method: image\nimage_verify: none\nimage_url: http://s/x.img\n"
 	  "target_device: auto\npost_install: [set_hostname]\n",
-	  { "", "dc:a6:32:01:02:03", "", NULL },
+	  { "", "dc:a6:32:01:02:03", "", NULL, NULL },
 	  "workflow w: post_install[0].set_hostname: \"${hostname}\" uses "
 	  "${hostname}, which has no value for this node", { { NULL, NULL } } },
 	{ "refused: no server_url for ${server}",
 	  HDR "install_method: image\nimage_verify: none\nimage_url: ${server}/x.img\n"
 	  "target_device: auto\n",
-	  { "d83add36", "", "", NULL },
+	  { "d83add36", "", "", NULL, NULL },
 	  "workflow w: image_url: \"${server}/x.img\" uses ${server}, which "
 	  "has no value for this node", { { NULL, NULL } } },
 	{ "refused: a server_url that breaks the URL where it lands",
 	  HDR "install_method: image\nimage_verify: none\nimage_url: ${server}/x.img\n"
 	  "target_device: auto\n",
-	  { "d83add36", "", "", "http://pb/it's" },
+	  { "d83add36", "", "", "http://pb/it's", NULL },
 	  "workflow w: image_url: \"http://pb/it's/x.img\" contains a quote, "
 	  "which is not allowed in a URL", { { NULL, NULL } } },
 	{ "refused: a server_url that breaks a script argument",
-	  HDR "install_method: script\nscript: http://s/i.sh\n"
+	  HDR "install_method: script\nscript_url: http://s/i.sh\n"
+	  "script_sha256: " SHA1 "\n"
 	  "script_args: --api ${server}\n",
-	  { "d83add36", "", "", "http://pb/a;d" },
+	  { "d83add36", "", "", "http://pb/a;d", NULL },
 	  "workflow w: script_args: \"--api http://pb/a;d\" contains ';', "
 	  "which is not allowed in arguments", { { NULL, NULL } } },
 };
@@ -214,14 +271,17 @@ static const struct {
 	  "is required" },
 	{ "refused: stored definition with a bad id",
 	  "{\"id\":\"A B\",\"install_method\":\"script\","
-	  "\"script\":\"http://s/i.sh\"}",
+	  "\"script_url\":\"http://s/i.sh\",\"script_sha256\":\"" SHA1 "\"}",
 	  "workflow \"A B\": stored definition is invalid: id: \"A B\" is not "
 	  "lower-case letters, digits and '-', starting with a letter or digit" },
 };
 
-static void
+/* The node's vars object is returned: the caller owns it. */
+static json_t *
 set_node(struct pb_wf_node *n, const struct node *in)
 {
+	json_t *vars;
+
 	memset(n, 0, sizeof(*n));
 	if (pb_uuid_parse(&n->id, UUID, NULL) == -1 ||
 	    (in->serial[0] && pb_serial_parse(&n->serial, in->serial, NULL)) ||
@@ -230,6 +290,9 @@ set_node(struct pb_wf_node *n, const struct node *in)
 	    NULL)))
 		abort();
 	n->server = in->server;
+	vars = in->vars ? json_loads(in->vars, 0, NULL) : NULL;
+	n->vars = vars;
+	return vars;
 }
 
 static void
@@ -275,7 +338,7 @@ main(void)
 	struct pb_wf_node node;
 	struct pb_err e;
 	json_error_t je;
-	json_t *def, *out, *files;
+	json_t *def, *out, *files, *vars;
 	char *s;
 	size_t i;
 
@@ -287,8 +350,9 @@ main(void)
 			tap_is(d.e[0].reason, "(loads)", c->name);
 			continue;
 		}
-		set_node(&node, &c->node);
+		vars = set_node(&node, &c->node);
 		out = pb_wf_instructions_new(def, &node, &e);
+		json_decref(vars);
 		if (out == NULL) {
 			tap_is(e.msg, c->want, c->name);
 			json_decref(def);
@@ -306,7 +370,8 @@ main(void)
 		json_decref(def);
 	}
 	for (i = 0; i < N(stored); i++) {
-		set_node(&node, &(struct node){ "d83add36", "", "", NULL });
+		(void)set_node(&node, &(struct node){ "d83add36", "", "", NULL,
+		    NULL });
 		def = json_loads(stored[i].json, JSON_DECODE_ANY, &je);
 		out = pb_wf_instructions_new(def, &node, &e);
 		tap_is(out ? "(accepted)" : e.msg, stored[i].want,

@@ -6,6 +6,7 @@
 #include "wf/workflow.h"
 #include "tap.h"
 
+#define SHA "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
@@ -35,14 +36,16 @@ static const struct {
 	  "\"variables\":{\"srv\":\"https://k:6443\"}}" },
 	{ "quoted true stays a string, plain true is a boolean",
 	  "id: 'true'\nname: t\narch: aarch64\ninstall_method: script\n"
-	  "script: http://s/i.sh\nscript_args: \"1\"\n",
+	  "script_url: http://s/i.sh\nscript_args: \"1\"\nscript_sha256: " SHA "\n",
 	  "{\"arch\":\"aarch64\",\"id\":\"true\",\"install_method\":\"script\","
-	  "\"name\":\"t\",\"script\":\"http://s/i.sh\",\"script_args\":\"1\"}" },
+	  "\"name\":\"t\",\"script_args\":\"1\",\"script_sha256\":\"" SHA "\","
+	  "\"script_url\":\"http://s/i.sh\"}" },
 	{ "flow mappings and block mappings are the same",
 	  "{id: f, name: F, arch: x86_64, install_method: script, "
-	  "script: 'http://s/i.sh'}\n",
+	  "script_url: 'http://s/i.sh', script_sha256: " SHA ", script_timeout: 5}\n",
 	  "{\"arch\":\"x86_64\",\"id\":\"f\",\"install_method\":\"script\","
-	  "\"name\":\"F\",\"script\":\"http://s/i.sh\"}" },
+	  "\"name\":\"F\",\"script_sha256\":\"" SHA "\",\"script_timeout\":5,"
+	  "\"script_url\":\"http://s/i.sh\"}" },
 	{ "a float is a number", "id: t\nname: 1.5\n",
 	  "t.yaml:2:7: name: must be a string, not a number (quote it)" },
 	{ "a dotted quad is a string", "nfs_server: 10.1.2.3\n",
@@ -51,11 +54,13 @@ static const struct {
 	 * file's bytes as they were, control bytes included */
 	{ "a key with a control byte is escaped in the error",
 	  "\"a\\x1b[2Jb\": 1\nid: k\nname: K\narch: aarch64\n"
-	  "install_method: script\nscript: http://s/i.sh\n",
+	  "install_method: script\nscript_url: http://s/i.sh\n"
+	  "script_sha256: " SHA "\n",
 	  "t.yaml:1:1: a\\x1b[2Jb: unknown key" },
 	{ "a non-ASCII variable name is escaped in the error",
 	  "id: k\nname: K\narch: aarch64\ninstall_method: script\n"
-	  "script: http://s/i.sh\nvariables:\n  \xc3\xa9: x\n",
+	  "script_url: http://s/i.sh\nvariables:\n  \xc3\xa9: x\n"
+	  "script_sha256: " SHA "\n",
 	  "t.yaml:7:3: variables.\\xc3\\xa9: \"\\xc3\\xa9\" is not a variable "
 	  "name (a lower-case letter, then up to 31 lower-case letters, "
 	  "digits, '_')" },
@@ -75,19 +80,21 @@ static const struct {
 } stored[] = {
 	{ "stored definition: valid",
 	  "{\"id\":\"s\",\"name\":\"S\",\"arch\":\"aarch64\","
-	  "\"install_method\":\"script\",\"script\":\"http://s/i.sh\"}", NULL },
+	  "\"install_method\":\"script\",\"script_url\":\"http://s/i.sh\","
+	  "\"script_sha256\":\"" SHA "\"}", NULL },
 	{ "stored definition: bad value, no position",
 	  "{\"id\":\"s\",\"name\":\"S\",\"arch\":\"aarch64\","
-	  "\"install_method\":\"script\",\"script\":\"http://s/i.sh;x\"}",
-	  "db: script: \"http://s/i.sh;x\" contains ';', which is not allowed "
+	  "\"install_method\":\"script\",\"script_url\":\"http://s/i.sh;x\","
+	  "\"script_sha256\":\"" SHA "\"}",
+	  "db: script_url: \"http://s/i.sh;x\" contains ';', which is not allowed "
 	  "in a URL" },
 	{ "stored definition: not an object", "[1]",
 	  "db: yaml: a workflow is a mapping of keys such as id, name, arch, "
 	  "not a list" },
 	{ "stored definition: unknown key",
 	  "{\"id\":\"s\",\"name\":\"S\",\"arch\":\"aarch64\","
-	  "\"install_method\":\"script\",\"script\":\"http://s/i.sh\","
-	  "\"x\":1}", "db: x: unknown key" },
+	  "\"install_method\":\"script\",\"script_url\":\"http://s/i.sh\","
+	  "\"script_sha256\":\"" SHA "\",\"x\":1}", "db: x: unknown key" },
 };
 
 int
