@@ -8,6 +8,7 @@
 #   PB_STATE  the state directory        PB_PORT   nginx port on 127.0.0.1
 #   PB_WORKERS  API worker count (default 4)
 #   PB_TFTP_ADDR  dnsmasq's TFTP address (default 127.0.0.69, port 69)
+#   PB_TFTP_MAX   dnsmasq --tftp-max (default 512, as conf/dnsmasq/)
 # Layout of PB_STATE: pg/ (cluster), sock/ (PostgreSQL and API sockets),
 # log/, nginx/ (generated config, temp files, pid), api.pid, tftp/ (the
 # TFTP root the hook writes), hook.pid, dnsmasq.pid, dhcp-script.
@@ -324,7 +325,7 @@ stack_dnsmasq_start() {
 	# user that may reach the 0700 database socket, and no more.
 	dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
 		--listen-address="$PB_TFTP_ADDR" --bind-interfaces \
-		--enable-tftp --tftp-root="$root" --tftp-unique-root=mac --tftp-max=256 \
+		--enable-tftp --tftp-root="$root" --tftp-unique-root=mac --tftp-max="${PB_TFTP_MAX:-512}" \
 		--dhcp-script="$PB_STATE/dhcp-script" --dhcp-scriptuser=pureboot --pid-file= \
 		--log-facility="$PB_STATE/log/dnsmasq.log" >>"$PB_STATE/log/dnsmasq.log" 2>&1 &
 	echo $! >"$PB_STATE/dnsmasq.pid"
