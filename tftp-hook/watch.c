@@ -15,6 +15,11 @@
 #include "log.h"
 #include "strset.h"
 
+/* After a failed write (a full disk, a permission): a reconcile this
+ * soon, not at the interval: the tree catches up once the cause is gone
+ * (t/0723). */
+#define RETRY_S 5
+
 static volatile sig_atomic_t stopping, want_reconcile;
 
 static void
@@ -118,9 +123,11 @@ mode_watch(struct hookctx *h, int interval)
 		}
 		if (want_reconcile || now() >= next) {
 			want_reconcile = 0;
-			if (reconcile(h, &e) == -1)
-				hook_log("%s", e.msg);
 			next = now() + interval;
+			if (reconcile(h, &e) == -1) {
+				hook_log("%s; again in %d s", e.msg, RETRY_S);
+				next = now() + RETRY_S;
+			}
 			recheck = 1;
 			if (PQstatus(h->db) != CONNECTION_OK) {
 				connected = 0;
@@ -152,9 +159,11 @@ mode_watch(struct hookctx *h, int interval)
 		if (settings) {
 			/* The server URL is in every cmdline.txt. */
 			strset_free(&ids);
-			if (reconcile(h, &e) == -1)
-				hook_log("%s", e.msg);
 			next = now() + interval;
+			if (reconcile(h, &e) == -1) {
+				hook_log("%s; again in %d s", e.msg, RETRY_S);
+				next = now() + RETRY_S;
+			}
 			recheck = 1;
 			continue;
 		}
@@ -163,6 +172,8 @@ mode_watch(struct hookctx *h, int interval)
 			recheck = 1;
 			if (render_one(h, id, &e) == -1) {
 				hook_log("node %s: %s", id, e.msg);
+				if (next > now() + RETRY_S)
+					next = now() + RETRY_S;
 				if (PQstatus(h->db) != CONNECTION_OK) {
 					connected = 0;
 					break;

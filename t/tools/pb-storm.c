@@ -27,6 +27,11 @@
  * the file -f (default "bound.bin") once, stopping after the number of
  * bytes in NODES' fifth column: the TFTP bandwidth alone.
  *
+ * hold: bad clients, for -H s: the Pis of even lines ask for the file
+ * -f and never acknowledge a block (dead), those of odd lines
+ * acknowledge one a second (slow); each also holds a connection to the
+ * API, sending one header line every 2 s and never ending the request.
+ *
  * Options: -s TFTP_IP (127.0.0.69), -p TFTP_PORT (69), -a API as
  * HOST:PORT (127.0.0.1:8080), -r RAMP_S (0: all at once; else Pi i
  * starts at i*RAMP/N), -T FILE_TIMEOUT_S (30), -D DEADLINE_S (300), -R
@@ -60,6 +65,7 @@ struct opts {
 	double ramp_s;
 	int file_timeout_ms, deadline_s, retry_max_s;
 	const char *bound_file;
+	int hold_s;
 };
 
 enum outcome {
@@ -432,6 +438,79 @@ pi_bound(void *arg)
 	return NULL;
 }
 
+/* A dead or slow TFTP client and a slow HTTP one, for o->hold_s. */
+static void *
+pi_hold(void *arg)
+{
+	struct pi *p = arg;
+	unsigned char req[600], pkt[2048];
+	struct sockaddr_in a, peer;
+	socklen_t sl;
+	double end = t0 + p->o->hold_s, next_ack, next_hdr;
+	int u = -1, t = -1, slow = p->bound_bytes & 1;
+	size_t n = 2;
+	ssize_t r;
+	unsigned blk = 0;
+
+	sleep_s(t0 - now());
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	if (inet_pton(AF_INET, p->addr, &a.sin_addr) != 1)
+		goto out;
+	if ((u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(u, (struct sockaddr *)&a, sizeof(a)) == -1)
+		goto out;
+	if ((t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(t, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    connect(t, (const struct sockaddr *)&p->o->api, sizeof(p->o->api)) == -1 ||
+	    send(t, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n", 40,
+	    MSG_NOSIGNAL) != 40) {
+		snprintf(p->why, sizeof(p->why), "hold: http: %s", strerror(errno));
+		goto out;
+	}
+	req[0] = 0;
+	req[1] = 1;
+	n += (size_t)snprintf((char *)req + n, sizeof(req) - n, "%s", p->o->bound_file) + 1;
+	memcpy(req + n, "octet\0blksize\0" "1468", 19);
+	n += 19;
+	if (sendto(u, req, n, 0, (const struct sockaddr *)&p->o->tftp,
+	    sizeof(p->o->tftp)) == -1)
+		goto out;
+	next_ack = next_hdr = now() + 1;
+	while (now() < end) {
+		struct timeval tv = { 0, 200000 };
+
+		(void)setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		sl = sizeof(peer);
+		r = recvfrom(u, pkt, sizeof(pkt), 0, (struct sockaddr *)&peer, &sl);
+		if (r >= 4 && pkt[1] == 6)		/* OACK: block 0 */
+			blk = 0, p->files = 1;
+		else if (r >= 4 && pkt[1] == 3)
+			blk = (unsigned)pkt[2] << 8 | pkt[3], p->files = 1;
+		if (slow && p->files && now() >= next_ack) {
+			unsigned char ack[4] = { 0, 4, (unsigned char)(blk >> 8),
+			    (unsigned char)blk };
+
+			(void)sendto(u, ack, 4, 0, (struct sockaddr *)&peer, sl);
+			p->bytes += 1468;
+			next_ack = now() + 1;
+		}
+		if (now() >= next_hdr) {
+			if (send(t, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) == 11)
+				p->http_calls++;
+			next_hdr = now() + 2;
+		}
+	}
+	p->out = OUT_BOUND_OK;
+out:
+	if (u != -1)
+		close(u);
+	if (t != -1)
+		close(t);
+	p->t_end = now() - t0;
+	return NULL;
+}
+
 /* --- the fleet --------------------------------------------------- */
 
 static int
@@ -484,14 +563,17 @@ nodes_load(const char *file, const struct opts *o, size_t *np)
 			    "SERIAL MAC [BYTES]\"\n", file, n + 1);
 			goto fail;
 		}
-		p->o = o;
-		p->tc.server = o->tftp;
-		p->tc.bind_ip = p->addr;
-		p->tc.file_timeout_ms = o->file_timeout_ms;
-		p->tc.quiet = 1;
 		n++;
 	}
 	fclose(f);
+	/* Pointers into v only now: realloc moves it. */
+	for (cap = 0; cap < n; cap++) {
+		v[cap].o = o;
+		v[cap].tc.server = o->tftp;
+		v[cap].tc.bind_ip = v[cap].addr;
+		v[cap].tc.file_timeout_ms = o->file_timeout_ms;
+		v[cap].tc.quiet = 1;
+	}
 	*np = n;
 	return v;
 fail:
@@ -589,7 +671,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: pb-storm [-s TFTP_IP] [-p PORT] [-a HOST:PORT] "
 	    "[-r RAMP_S] [-T FILE_TIMEOUT_S] [-D DEADLINE_S] [-R RETRY_MAX_S] "
-	    "[-f BOUND_FILE] [-o RESULTS] [-k STACK_KIB] storm|bound NODES\n");
+	    "[-f FILE] [-o RESULTS] [-k STACK_KIB] [-H HOLD_S] storm|bound|hold NODES\n");
 	exit(2);
 }
 
@@ -604,14 +686,16 @@ main(int argc, char **argv)
 	const char *results = NULL;
 	char *colon;
 	size_t n, i, started = 0;
-	int ch, port = 69, stack_kib = 256, bound, rc;
+	void *(*fn)(void *);
+	int ch, port = 69, stack_kib = 256, bound, hold, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.file_timeout_ms = 30000;
 	o.deadline_s = 300;
 	o.retry_max_s = 5;
 	o.bound_file = "bound.bin";
-	while ((ch = getopt(argc, argv, "s:p:a:r:T:D:R:f:o:k:")) != -1) {
+	o.hold_s = 60;
+	while ((ch = getopt(argc, argv, "s:p:a:r:T:D:R:f:o:k:H:")) != -1) {
 		switch (ch) {
 		case 's': tftp_ip = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -623,6 +707,7 @@ main(int argc, char **argv)
 		case 'f': o.bound_file = optarg; break;
 		case 'o': results = optarg; break;
 		case 'k': stack_kib = atoi(optarg); break;
+		case 'H': o.hold_s = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -632,8 +717,10 @@ main(int argc, char **argv)
 	    stack_kib < 128 || o.ramp_s < 0)
 		usage();
 	bound = strcmp(argv[0], "bound") == 0;
-	if (!bound && strcmp(argv[0], "storm") != 0)
+	hold = strcmp(argv[0], "hold") == 0;
+	if (!bound && !hold && strcmp(argv[0], "storm") != 0)
 		usage();
+	fn = bound ? pi_bound : hold ? pi_hold : pi_storm;
 	snprintf(o.api_host, sizeof(o.api_host), "%s", api);
 	if ((colon = strchr(o.api_host, ':')) == NULL)
 		usage();
@@ -655,8 +742,9 @@ main(int argc, char **argv)
 	t0 = now() + 0.5 + (double)n / 4000;
 	for (i = 0; i < n; i++) {
 		v[i].start = n > 1 ? o.ramp_s * (double)i / (double)n : 0;
-		if ((errno = pthread_create(&v[i].th, &at, bound ? pi_bound : pi_storm,
-		    &v[i])) != 0) {
+		if (hold)
+			v[i].bound_bytes = i;	/* odd: slow, even: dead */
+		if ((errno = pthread_create(&v[i].th, &at, fn, &v[i])) != 0) {
 			fprintf(stderr, "pb-storm: thread %zu: %s\n", i, strerror(errno));
 			break;
 		}
@@ -665,7 +753,7 @@ main(int argc, char **argv)
 	for (i = 0; i < started; i++)
 		pthread_join(v[i].th, NULL);
 	pthread_attr_destroy(&at);
-	rc = report(v, started, bound ? "bound" : "storm", results);
+	rc = report(v, started, bound ? "bound" : hold ? "hold" : "storm", results);
 	if (started < n)
 		rc = 1;
 	free(v);
