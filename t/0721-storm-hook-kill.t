@@ -26,8 +26,9 @@ installed() {
 test_expect_success 'the hook killed -9 mid-storm, the storm goes on, the hook restarted' '
 	storm_bg s a1 -r 8 -R 2 -D 150 &&
 	wait_for "a first install" 90 installed 1 &&
-	kill -9 "$(cat "$PB_STATE/hook.pid")" &&
-	sleep 3 &&
+	hp=$(cat "$PB_STATE/hook.pid") && kill -9 "$hp" &&
+	wait_for "the killed hook to be gone" 30 sh -c "! kill -0 $hp" &&
+	sleep 2 &&
 	storm_hook_start
 '
 
@@ -45,7 +46,8 @@ test_expect_success 'the tree converged: the installed Pis fenced, no partial fi
 
 test_expect_success 'killed in the middle of a bulk write: the restart removes what it left' '
 	db_psql -c "UPDATE pureboot.nodes SET hostname = '"'"'h'"'"' || serial" &&
-	sleep 0.3 && kill -9 "$(cat "$PB_STATE/hook.pid")" &&
+	sleep 0.3 && hp=$(cat "$PB_STATE/hook.pid") && kill -9 "$hp" &&
+	wait_for "the killed hook to be gone" 30 sh -c "! kill -0 $hp" &&
 	storm_hook_start &&
 	wait_for "the tree checked, no temporaries" 60 storm_tree_check &&
 	storm_ready a1 after
