@@ -283,7 +283,7 @@ stack_hook_start() {
 		>>"$PB_STATE/log/hook.log" 2>&1 &
 	echo $! >"$PB_STATE/hook.pid"
 	if ! stack_wait 120 "the hook's first \"reconcile: \" line in $PB_STATE/log/hook.log" \
-		"$PB_STATE/hook.pid" grep -q "reconcile: " "$PB_STATE/log/hook.log"; then
+		"$PB_STATE/hook.pid" grep -qs "reconcile: " "$PB_STATE/log/hook.log"; then
 		tail -n 20 "$PB_STATE/log/hook.log" >&2
 		stack_die "pureboot-tftp-hook did not start"
 		return 1

@@ -7,8 +7,11 @@ test_description='the TFTP tree on a full filesystem: the hook keeps the old tre
 . "$PB_TOP/t/lib-storm.sh"
 
 npis=20
-mkdir -p "$TRASH/fs" && mount -t tmpfs -o size=64m,mode=0755 pbtree "$TRASH/fs" ||
-	{ echo "Bail out! cannot mount a tmpfs"; exit 1; }
+mkdir -p "$TRASH/fs"
+if ! mount -t tmpfs -o size=64m,mode=0755 pbtree "$TRASH/fs"; then
+	echo "Bail out! cannot mount a tmpfs"
+	exit 1
+fi
 test_atexit "umount -l '$TRASH/fs'"
 PB_TFTP_ROOT=$TRASH/fs/tftp
 export PB_TFTP_ROOT
