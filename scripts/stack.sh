@@ -8,6 +8,7 @@
 #   PB_STATE  the state directory        PB_PORT   nginx port on 127.0.0.1
 #   PB_WORKERS  API worker count (default 4)
 #   PB_TFTP_ADDR  dnsmasq's TFTP address (default 127.0.0.69, port 69)
+#   PB_TFTP_MAX   dnsmasq --tftp-max (default 512, as conf/dnsmasq/)
 # Layout of PB_STATE: pg/ (cluster), sock/ (PostgreSQL and API sockets),
 # log/, nginx/ (generated config, temp files, pid), api.pid, tftp/ (the
 # TFTP root the hook writes), hook.pid, dnsmasq.pid, dhcp-script.
@@ -283,7 +284,7 @@ stack_hook_start() {
 		>>"$PB_STATE/log/hook.log" 2>&1 &
 	echo $! >"$PB_STATE/hook.pid"
 	if ! stack_wait 120 "the hook's first \"reconcile: \" line in $PB_STATE/log/hook.log" \
-		"$PB_STATE/hook.pid" grep -q "reconcile: " "$PB_STATE/log/hook.log"; then
+		"$PB_STATE/hook.pid" grep -qs "reconcile: " "$PB_STATE/log/hook.log"; then
 		tail -n 20 "$PB_STATE/log/hook.log" >&2
 		stack_die "pureboot-tftp-hook did not start"
 		return 1
@@ -376,7 +377,7 @@ stack_dnsmasq_start() {
 	# user that may reach the 0700 database socket, and no more.
 	dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
 		--listen-address="$PB_TFTP_ADDR" --bind-interfaces \
-		--enable-tftp --tftp-root="$root" --tftp-unique-root=mac --tftp-max=256 \
+		--enable-tftp --tftp-root="$root" --tftp-unique-root=mac --tftp-max="${PB_TFTP_MAX:-512}" \
 		--dhcp-script="$PB_STATE/dhcp-script" --dhcp-scriptuser=pureboot --pid-file= \
 		--log-facility="$PB_STATE/log/dnsmasq.log" >>"$PB_STATE/log/dnsmasq.log" 2>&1 &
 	echo $! >"$PB_STATE/dnsmasq.pid"

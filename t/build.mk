@@ -30,3 +30,8 @@ $(BUILD)/pb-netboot: $(BUILD)/obj/t/tools/pb-netboot.o $(LIBPB)
 
 $(BUILD)/pb-fdt-check: $(BUILD)/obj/t/tools/pb-fdt-check.o $(LIBPB)
 	$(LINK)
+
+# The boot storm's load generator (make bench-storm, t/072x).
+PROGS += $(BUILD)/pb-storm
+$(BUILD)/pb-storm: $(BUILD)/obj/t/tools/pb-storm.o $(BUILD)/obj/t/tools/tftpc.o $(LIBPB)
+	$(LINK) -lpthread

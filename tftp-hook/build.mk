@@ -20,7 +20,7 @@ $(BUILD)/pureboot-tftp-hook: $(BUILD)/obj/tftp-hook/main.o $(LIBHOOK) $(LIBPB)
 	$(LINK)
 
 # The TFTP replayer of the tests (t/tools/pb-tftp.c).
-$(BUILD)/pb-tftp: $(BUILD)/obj/t/tools/pb-tftp.o $(LIBPB)
+$(BUILD)/pb-tftp: $(BUILD)/obj/t/tools/pb-tftp.o $(BUILD)/obj/t/tools/tftpc.o $(LIBPB)
 	$(LINK)
 
 .PHONY: firmware bench-hook
@@ -34,3 +34,10 @@ bench-hook: all
 PROGS += $(BUILD)/pb-hookbench
 $(BUILD)/pb-hookbench: $(BUILD)/obj/t/tools/pb-hookbench.o
 	$(LINK)
+
+# make bench-storm N=1000: a boot storm of N Pis against the whole stack
+# (scripts/bench-storm, t/tools/pb-storm.c), beside its TFTP bound.
+.PHONY: bench-storm
+BENCHES += bench-storm
+bench-storm: all
+	@PB_BUILD=$(abspath $(BUILD)) N=$(or $(N),1000) scripts/bench-storm

@@ -15,6 +15,11 @@
 #include "log.h"
 #include "strset.h"
 
+/* After a failed write (a full disk, a permission): a reconcile this
+ * soon, not at the interval: the tree catches up once the cause is gone
+ * (t/0723). */
+#define RETRY_S 5
+
 static volatile sig_atomic_t stopping, want_reconcile;
 
 static void
@@ -87,7 +92,12 @@ mode_watch(struct hookctx *h, int interval)
 	double next = 0, backoff = 0.5;
 	const char *id;
 	size_t it;
-	int connected = 0, settings, timeout;
+	/* recheck: queries ran since the last drain.  libpq keeps the
+	 * notifications that come in with a query's answer in its own queue;
+	 * the socket then has nothing to read, and poll() alone would leave
+	 * them there until the next reconcile (found by the boot storm:
+	 * bench-storm, t/0721). */
+	int connected = 0, settings, timeout, recheck = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -113,9 +123,12 @@ mode_watch(struct hookctx *h, int interval)
 		}
 		if (want_reconcile || now() >= next) {
 			want_reconcile = 0;
-			if (reconcile(h, &e) == -1)
-				hook_log("%s", e.msg);
 			next = now() + interval;
+			if (reconcile(h, &e) == -1) {
+				hook_log("%s; again in %d s", e.msg, RETRY_S);
+				next = now() + RETRY_S;
+			}
+			recheck = 1;
 			if (PQstatus(h->db) != CONNECTION_OK) {
 				connected = 0;
 				continue;
@@ -123,7 +136,8 @@ mode_watch(struct hookctx *h, int interval)
 		}
 		pfd.fd = PQsocket(h->db);
 		pfd.events = POLLIN;
-		timeout = (int)((next - now()) * 1000);
+		pfd.revents = 0;
+		timeout = recheck ? 0 : (int)((next - now()) * 1000);
 		if (timeout < 0)
 			timeout = 0;
 		if (poll(&pfd, 1, timeout) == -1) {
@@ -131,8 +145,9 @@ mode_watch(struct hookctx *h, int interval)
 				hook_log("poll: %s", strerror(errno));
 			continue;
 		}
-		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+		if (!recheck && !(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
+		recheck = 0;
 		if (PQconsumeInput(h->db) == 0 ||
 		    PQstatus(h->db) != CONNECTION_OK) {
 			hook_log("database: connection lost: %s",
@@ -144,15 +159,21 @@ mode_watch(struct hookctx *h, int interval)
 		if (settings) {
 			/* The server URL is in every cmdline.txt. */
 			strset_free(&ids);
-			if (reconcile(h, &e) == -1)
-				hook_log("%s", e.msg);
 			next = now() + interval;
+			if (reconcile(h, &e) == -1) {
+				hook_log("%s; again in %d s", e.msg, RETRY_S);
+				next = now() + RETRY_S;
+			}
+			recheck = 1;
 			continue;
 		}
 		it = 0;
 		while ((id = strset_next(&ids, &it)) != NULL) {
+			recheck = 1;
 			if (render_one(h, id, &e) == -1) {
 				hook_log("node %s: %s", id, e.msg);
+				if (next > now() + RETRY_S)
+					next = now() + RETRY_S;
 				if (PQstatus(h->db) != CONNECTION_OK) {
 					connected = 0;
 					break;
