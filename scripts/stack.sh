@@ -304,9 +304,12 @@ stack_put() {
 # from Debian's grub-efi-arm64-signed, the UEFI boot file; the DTB
 # store dtbs/ from the cached Debian arm64 kernel package, only the
 # DTBs that pass pb_fdt_check, added and updated file by file (operator
-# imports beside them stay).
+# imports beside them stay).  PB_BOARD_FILES=0 leaves them out (the
+# storm tests: Pis only, and t/0723's tree is a tmpfs smaller than the
+# 44 MB Image).
 stack_boards_files() {
 	root=$1
+	[ "${PB_BOARD_FILES:-1}" = 1 ] || return 0
 	if [ -e "$root/deploy-arm64/kernel8.img" ]; then
 		gunzip -c "$root/deploy-arm64/kernel8.img" >"$PB_STATE/Image.tmp" &&
 			stack_put "$PB_STATE/Image.tmp" "$root/deploy-arm64/Image" &&

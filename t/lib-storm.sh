@@ -11,9 +11,13 @@ STORM=$PB_BUILD/pb-storm
 HOOK=$PB_BUILD/pureboot-tftp-hook
 
 # The whole stack: PostgreSQL, API, nginx, the hook, dnsmasq.  Small
-# deploy files: the tests are about faults, not bandwidth.
+# deploy files: the tests are about faults, not bandwidth; no board
+# files but a small Image (t/0723's small tree would not hold the raw
+# 44 MB one).
 storm_up() {
 	ip link set lo up || return 1
+	PB_BOARD_FILES=0
+	export PB_BOARD_FILES
 	api_start
 	PB_TFTP_ADDR=127.0.0.69
 	export PB_TFTP_ADDR
@@ -26,7 +30,9 @@ storm_up() {
 
 storm_hook_start() {
 	stack_hook_start || return 1
-	for f in kernel8.img initramfs.img; do
+	# Image: what the boards' root files name (PB_BOARD_FILES=0 made
+	# none), for the hook's check.
+	for f in kernel8.img initramfs.img Image; do
 		head -c 300000 /dev/urandom >"$root/deploy-arm64/.$f.tmp" &&
 		chmod 0644 "$root/deploy-arm64/.$f.tmp" &&
 		mv -f "$root/deploy-arm64/.$f.tmp" "$root/deploy-arm64/$f" || return 1
