@@ -68,11 +68,13 @@ ssh_vm() {
 install_done() {
 	qemu_wait "$1" "action install" 600 &&
 	took "$1" "install answer" &&
-	qemu_exit "$1" 1800 "install failed" &&
+	qemu_exit "$1" 3600 "install failed" &&
 	took "$1" "installed and rebooted" &&
-	grep -q "pureboot: installed: $WWW_IN/os.img.xz on /dev/vda" "$TRASH/$1.console" &&
-	test "$(mac_state "$2")" = installed ||
-	{ tail -n 40 "$TRASH/$1.console"; false; }
+	if ! grep -q "pureboot: installed: $WWW_IN/os.img.xz on /dev/vda" "$TRASH/$1.console"; then
+		tail -n 40 "$TRASH/$1.console"
+		return 1
+	fi &&
+	test "$(mac_state "$2")" = installed
 }
 
 # booted NAME MAC: the installed system, from U-Boot to cloud-init's
@@ -105,8 +107,10 @@ checks() {
 	grep -q "pureboot: first_boot reported" output.log &&
 	ssh_vm sudo ls /boot/firmware /run >listed &&
 	! grep -q "first-boot" listed &&
-	! ssh_vm sudo grep -rl "pbi1\." /var/log /var/lib/cloud /boot/firmware >leaks ||
-	{ cat output.log leaks 2>/dev/null; false; }
+	if ssh_vm sudo grep -rl "pbi1\." /var/log /var/lib/cloud /boot/firmware >leaks; then
+		cat leaks
+		return 1
+	fi
 }
 
 # active MAC [N]: the node is active after N (1) first_boot events, its
