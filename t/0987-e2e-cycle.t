@@ -117,7 +117,7 @@ checks() {
 	ssh_vm sudo ls /boot/firmware /run >listed &&
 	! grep -q "first-boot" listed &&
 	# The pattern does not match itself: sudo logs this command line.
-	if ssh_vm sudo grep -rlE "pbi1[.][0-9a-f]{16}[.]" /var/log /var/lib/cloud /boot/firmware >leaks; then
+	if ssh_vm sudo grep -rlE "'pbi1[.][0-9a-f]{16}[.]'" /var/log /var/lib/cloud /boot/firmware >leaks; then
 		cat leaks
 		return 1
 	fi
