@@ -29,7 +29,7 @@ LIBHOOK  = $(BUILD)/libpb-hook.a
 PROGS =
 BENCHES =
 
-.PHONY: all deps run check check-loaded check-asan check-package test migrate clean bench
+.PHONY: all deps run check check-loaded check-asan check-package check-cycle test migrate clean bench
 all: build-all
 
 # Keep the objects of chained rules (unit tests) between runs.
@@ -97,6 +97,13 @@ check-loaded: deps
 	done; \
 	if [ -n "$$failed" ]; then echo "check-loaded: failed run(s):$$failed of 3"; exit 1; fi; \
 	echo "check-loaded: 3 of 3 runs passed"
+
+# The whole life of a board under QEMU (t/0987): about 26 minutes under
+# TCG, two installs of the test image; outside make check until the
+# image installs faster (docs/test-image.md).
+check-cycle: deps
+	@$(MAKE) --no-print-directory all test-image
+	@PB_CYCLE=1 PB_BUILD=$(abspath $(BUILD)) prove --timer t/0987-e2e-cycle.t
 
 check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \

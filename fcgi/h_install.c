@@ -4,19 +4,50 @@
  * workflow may be a secret), for the holder of its install token only
  * (auth.c).  GET /boot/pi hands out the token and this URL; this is
  * the second step (docs/agent-contract.md).  Changes nothing. */
+#include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "core/token.h"
 #include "handlers.h"
 #include "hutil.h"
 #include "instr.h"
 #include "nodevars.h"
 #include "qfield.h"
+#include "wf/wf_firstboot.h"
 
 #define WHERE "install"
 
+/* The first-boot report of a cloud-init install carries the caller's
+ * own install token (wf_firstboot_report; the DECISIONS section
+ * "first_boot from the installed system").  An operator gets no token
+ * file: it has no install token to give. */
+static int
+add_report(struct pb_req *r, json_t *answer, struct pb_err *e)
+{
+	char text[PB_TOKEN_MAX];
+	struct pb_token t;
+	json_t *files = json_object_get(answer, "files");
+	const char *url = json_string_value(json_object_get(answer,
+	    "events_url"));
+	int rc;
+
+	if (r->operator || !json_is_array(files) || url == NULL)
+		return 0;
+	if (pb_token_parse(&t, r->authz, e) == -1 || t.kind !=
+	    PB_TOKEN_INSTALL)
+		return pb_fail(e, "first-boot report: no install token");
+	snprintf(text, sizeof(text), "pbi1.%s.%s", t.id, t.secret);
+	rc = wf_firstboot_report(files, url, text, e);
+	sodium_memzero(text, sizeof(text));
+	sodium_memzero(&t, sizeof(t));
+	return rc;
+}
+
 /* The answer: what /boot/pi said, and the instructions. */
 static json_t *
-install_answer_new(const PGresult *res, const json_t *def,
+install_answer_new(struct pb_req *r, const PGresult *res, const json_t *def,
     const json_t *vars, struct pb_err *e)
 {
 	char server[512];
@@ -40,6 +71,10 @@ install_answer_new(const PGresult *res, const json_t *def,
 	pb_json_merge(answer, instr, NULL);
 	pb_instr_urls(answer, &node, 0);
 	json_decref(instr);
+	if (add_report(r, answer, e) == -1) {
+		json_decref(answer);
+		return NULL;
+	}
 	return answer;
 }
 
@@ -76,7 +111,7 @@ h_install(struct pb_req *r)
 	}
 	if (pb_instr_def(res, &def, &e) == -1 ||
 	    pb_node_vars_get(r->db, pb_cell(res, PB_IC_NODE), &vars, &e) == -1 ||
-	    (answer = install_answer_new(res, def, vars, &e)) == NULL ||
+	    (answer = install_answer_new(r, res, def, vars, &e)) == NULL ||
 	    pb_answer_send(r, answer, env, &e) == -1)
 		pb_instr_fail(r, WHERE, pb_cell(res, PB_IC_NODE),
 		    pb_cell(res, PB_IC_WORKFLOW), &e);

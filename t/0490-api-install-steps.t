@@ -116,6 +116,38 @@ test_expect_success 'bad query or node id: 400' '
 	test "$(cut -d" " -f1 out)" = 400
 '
 
+test_expect_success 'cloud-init: the instructions add the first-boot report with the caller'"'"'s own token; an operator gets none' '
+	wf_add ci-report aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://10.9.8.7/u.img.xz\",\"image_sha256\":\"$SHA\",\"target_device\":\"/dev/mmcblk0\",\"post_install\":[\"cloud_init\"]}" &&
+	test_when_finished "db_psql -c \"UPDATE pureboot.nodes SET workflow_id = '"'"'pi-secret'"'"' WHERE serial = '"'"'$A'"'"'\"" &&
+	db_psql -c "UPDATE pureboot.nodes SET workflow_id = '"'"'ci-report'"'"' WHERE serial = '"'"'$A'"'"'" &&
+	id=$(node_id $A) && tok=$(tok_of $A) &&
+	install_get $NODE $A -H "Authorization: Bearer $tok" >out &&
+	test "$(cut -d" " -f1 out)" = 200 &&
+	jget out "[.files[].path] | join(\" \")" >actual &&
+	echo "meta-data user-data network-config pureboot-first-boot" >expect &&
+	test_cmp expect actual &&
+	test "$(jget out ".files[3].mode")" = 0600 &&
+	jget out ".files[3].content_b64" | base64 -d >cfg &&
+	cat >expect <<-EOF &&
+	# PureBoot-Pi: the first_boot report of this node (a secret: the install token)
+	url = "http://127.0.0.1:8080/api/v1/nodes/$id/events"
+	request = "POST"
+	header = "Authorization: Bearer $tok"
+	header = "Content-Type: application/json"
+	data = "{\"type\":\"first_boot\"}"
+	EOF
+	test_cmp expect cfg &&
+	jget out ".files[1].content_b64" | base64 -d >ud &&
+	grep -qx "  - \[\"/usr/local/lib/pureboot/first-boot\"\]" ud &&
+	! grep -qF "$tok" ud &&
+	op GET "/api/v1/nodes/$id/install" >out &&
+	test "$(cut -d" " -f1 out)" = 200 &&
+	jget out "[.files[].path] | join(\" \")" >actual &&
+	echo "meta-data user-data network-config" >expect &&
+	test_cmp expect actual &&
+	! grep -qF "pbi1." out
+'
+
 test_expect_success 'installed: the token is still good for events, no instructions any more (409)' '
 	id=$(node_id $A) &&
 	api_from $NODE POST "/api/v1/nodes/$id/installed" -H "Authorization: Bearer $(tok_of $A)" >out &&

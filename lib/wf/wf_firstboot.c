@@ -13,8 +13,8 @@
 
 /* Append {partition, path, mode, content_b64} for text to files. */
 static int
-add_file(json_t *files, const char *path, const struct pb_sbuf *text,
-    struct pb_err *e)
+add_file(json_t *files, const char *path, const char *mode,
+    const struct pb_sbuf *text, struct pb_err *e)
 {
 	size_t n = text->len, blen = sodium_base64_ENCODED_LEN(n,
 	    sodium_base64_VARIANT_ORIGINAL);
@@ -29,7 +29,7 @@ add_file(json_t *files, const char *path, const struct pb_sbuf *text,
 	sodium_bin2base64(b64, blen, (const unsigned char *)(text->s ?
 	    text->s : ""), n, sodium_base64_VARIANT_ORIGINAL);
 	f = json_pack("{s:s, s:s, s:s, s:s}", "partition", "boot", "path",
-	    path, "mode", "0644", "content_b64", b64);
+	    path, "mode", mode, "content_b64", b64);
 	if (f == NULL || json_array_append_new(files, f) == -1)
 		pb_fail(e, "first-boot files: out of memory");
 	else
@@ -53,7 +53,7 @@ raspios(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 		 * it does not read as a locked account to sshd. */
 		pb_sbuf_printf(&b, "%s:%s\n", fb->user, fb->password_hash ?
 		    fb->password_hash : "*");
-		if (add_file(files, "userconf.txt", &b, e) == -1)
+		if (add_file(files, "userconf.txt", "0644", &b, e) == -1)
 			goto out;
 		b.len = 0;
 	}
@@ -78,11 +78,49 @@ raspios(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 			pb_sbuf_printf(&b, "]\n");
 		}
 	}
-	rc = add_file(files, "custom.toml", &b, e);
+	rc = add_file(files, "custom.toml", "0644", &b, e);
 out:
 	free(b.s);
 	return rc;
 }
+
+/* The first-boot report, run once by cloud-init's runcmd (after the
+ * workflow's own commands).  The agent left a curl config with the
+ * events URL and the install token on the boot partition
+ * (WF_FB_REPORT_FILE, wf_firstboot_report); FAT has no modes and is
+ * readable by all, so the config moves to /run (tmpfs, mode 600 by the
+ * umask) before use and is removed after, sent or not.  The token is
+ * never on a command line or in a log.  A 4xx other than 408/429
+ * (the token ended or expired) is final; the rest is retried for five
+ * minutes.  Static text: no value of the workflow is in it. */
+static const char report_script[] =
+    "      #!/bin/sh\n"
+    "      # PureBoot-Pi: tell the server this system booted (first_boot), once.\n"
+    "      set -u\n"
+    "      src=/boot/firmware/" WF_FB_REPORT_FILE "\n"
+    "      cfg=/run/pureboot/first-boot\n"
+    "      if [ ! -f \"$src\" ]; then\n"
+    "        echo \"pureboot: no $src: first_boot not reported\"\n"
+    "        exit 0\n"
+    "      fi\n"
+    "      umask 077\n"
+    "      mkdir -p /run/pureboot\n"
+    "      cp \"$src\" \"$cfg\" || exit 1\n"
+    "      trap 'rm -f \"$cfg\"' EXIT\n"
+    "      rm -f \"$src\"\n"
+    "      i=1\n"
+    "      while [ \"$i\" -le 30 ]; do\n"
+    "        code=$(curl -sS -o /dev/null -w '%{http_code}' --connect-timeout 10 -m 30 -K \"$cfg\") || code=000\n"
+    "        case $code in\n"
+    "        2[0-9][0-9]) echo \"pureboot: first_boot reported\"; exit 0 ;;\n"
+    "        000 | 408 | 429 | 5[0-9][0-9]) ;;\n"
+    "        *) echo \"pureboot: first_boot refused (HTTP $code)\"; exit 1 ;;\n"
+    "        esac\n"
+    "        sleep 10\n"
+    "        i=$((i + 1))\n"
+    "      done\n"
+    "      echo \"pureboot: first_boot not reported: no answer from the server\"\n"
+    "      exit 1\n";
 
 /* cloud-init's NoCloud source on the FAT partition: Ubuntu's raspi
  * images look for it by the label system-boot, Raspberry Pi OS 13 in
@@ -97,7 +135,7 @@ cloud_init(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 	pb_sbuf_printf(&b, "instance-id: pureboot-%s\n", fb->node_id);
 	if (fb->hostname != NULL)
 		pb_sbuf_printf(&b, "local-hostname: %s\n", fb->hostname);
-	if (add_file(files, "meta-data", &b, e) == -1)
+	if (add_file(files, "meta-data", "0644", &b, e) == -1)
 		goto out;
 
 	b.len = 0;
@@ -135,8 +173,13 @@ cloud_init(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 		for (i = 0; i < fb->npkgs; i++)
 			pb_sbuf_printf(&b, "  - \"%s\"\n", fb->pkgs[i]);
 	}
-	if (fb->nscripts > 0)
-		pb_sbuf_printf(&b, "runcmd:\n");
+	/* The report is the last command: first_boot says the system came
+	 * up and cloud-init ran its steps (docs/agent-contract.md). */
+	pb_sbuf_printf(&b, "write_files:\n  - path: %s\n    owner: "
+	    "\"root:root\"\n    permissions: \"0700\"\n    content: |\n",
+	    WF_FB_REPORT_SCRIPT);
+	pb_sbuf_printf(&b, "%s", report_script);
+	pb_sbuf_printf(&b, "runcmd:\n");
 	for (i = 0; i < fb->nscripts; i++) {
 		const char *a = fb->scripts[i].args, *sp;
 
@@ -163,13 +206,14 @@ cloud_init(const struct wf_fb *fb, json_t *files, struct pb_err *e)
 		}
 		pb_sbuf_printf(&b, "]\n");
 	}
-	if (add_file(files, "user-data", &b, e) == -1)
+	pb_sbuf_printf(&b, "  - [\"%s\"]\n", WF_FB_REPORT_SCRIPT);
+	if (add_file(files, "user-data", "0644", &b, e) == -1)
 		goto out;
 
 	b.len = 0;
 	pb_sbuf_printf(&b, "version: 2\nethernets:\n  %s:\n    dhcp4: true\n"
 	    "    optional: true\n", fb->iface);
-	rc = add_file(files, "network-config", &b, e);
+	rc = add_file(files, "network-config", "0644", &b, e);
 out:
 	free(b.s);
 	return rc;
@@ -188,7 +232,7 @@ wf_firstboot_files(const struct wf_fb *fb, struct pb_err *e)
 	}
 	/* An empty "ssh" turns sshd on in Raspberry Pi OS (sshswitch)
 	 * whichever way the rest is configured; other systems ignore it. */
-	if (fb->enable_ssh && add_file(files, "ssh", &empty, e) == -1)
+	if (fb->enable_ssh && add_file(files, "ssh", "0644", &empty, e) == -1)
 		goto fail;
 	rc = fb->family == WF_FB_CLOUD_INIT ? cloud_init(fb, files, e) :
 	    raspios(fb, files, e);
@@ -197,4 +241,47 @@ wf_firstboot_files(const struct wf_fb *fb, struct pb_err *e)
 fail:
 	json_decref(files);
 	return NULL;
+}
+
+/* A curl config value in double quotes: no quote, backslash, control
+ * byte or non-ASCII byte, so nothing needs escaping. */
+static int
+curl_value_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20 ||
+		    (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+int
+wf_firstboot_report(json_t *files, const char *events_url,
+    const char *token, struct pb_err *e)
+{
+	struct pb_sbuf b = { NULL, 0, 0, 0 };
+	const char *path;
+	json_t *f;
+	size_t i;
+	int cloud = 0, rc;
+
+	json_array_foreach(files, i, f) {
+		path = json_string_value(json_object_get(f, "path"));
+		if (path != NULL && strcmp(path, "user-data") == 0)
+			cloud = 1;
+	}
+	if (!cloud)
+		return 0;
+	if (!curl_value_ok(events_url) || !curl_value_ok(token))
+		return pb_fail(e, "first-boot report: the events URL or the "
+		    "token has a byte a curl config cannot hold");
+	pb_sbuf_printf(&b, "# PureBoot-Pi: the first_boot report of this "
+	    "node (a secret: the install token)\nurl = \"%s\"\nrequest = "
+	    "\"POST\"\nheader = \"Authorization: Bearer %s\"\nheader = "
+	    "\"Content-Type: application/json\"\ndata = "
+	    "\"{\\\"type\\\":\\\"first_boot\\\"}\"\n", events_url, token);
+	rc = add_file(files, WF_FB_REPORT_FILE, "0600", &b, e);
+	sodium_memzero(b.s, b.cap);
+	free(b.s);
+	return rc;
 }

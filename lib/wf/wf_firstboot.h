@@ -53,8 +53,23 @@ struct wf_fb {
 	struct wf_fb_script scripts[WF_FB_MAX_SCRIPTS];
 };
 
+/* The first-boot report (cloud-init family): user-data writes this
+ * script and runs it last; it reads WF_FB_REPORT_FILE from the boot
+ * partition (docs/agent-contract.md, "The first boot"). */
+#define WF_FB_REPORT_SCRIPT "/usr/local/lib/pureboot/first-boot"
+#define WF_FB_REPORT_FILE "pureboot-first-boot"
+
 /* The files as a JSON array of {partition, path, mode, content_b64}
  * (a new reference), in the order they are to be written. */
 json_t *wf_firstboot_files(const struct wf_fb *fb, struct pb_err *e);
+
+/* When files are cloud-init's (a user-data among them), append
+ * WF_FB_REPORT_FILE: a curl config that POSTs {"type":"first_boot"} to
+ * events_url with token.  Only for the holder of the install token
+ * (GET /nodes/{id}/install): the token is its own.  0 (nothing added
+ * for other files), or -1 with the reason, which never holds the
+ * token. */
+int wf_firstboot_report(json_t *files, const char *events_url,
+    const char *token, struct pb_err *e);
 
 #endif

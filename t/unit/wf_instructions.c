@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "wf/wf_firstboot.h"
 #include "wf/wf_instructions.h"
 #include "wf/workflow.h"
 #include "tap.h"
@@ -20,6 +21,41 @@
 #define SHA2 "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
 /* The fixed line of lib/wf/wf_firstboot.h, as user-data has it. */
 #define RUN "'echo \"$1  $2\" | sha256sum -c --quiet - || { echo \"pureboot: $2: sha256 mismatch, not run\" >&2; exit 1; }; f=$2; shift 2; exec sh \"$f\" \"$@\"'"
+
+/* The first-boot report every cloud-init user-data ends with: the
+ * script, written out by hand (lib/wf/wf_firstboot.c). */
+#define REPORT_SCRIPT \
+	"write_files:\n  - path: /usr/local/lib/pureboot/first-boot\n" \
+	"    owner: \"root:root\"\n    permissions: \"0700\"\n    content: |\n" \
+	"      #!/bin/sh\n" \
+	"      # PureBoot-Pi: tell the server this system booted (first_boot), once.\n" \
+	"      set -u\n" \
+	"      src=/boot/firmware/pureboot-first-boot\n" \
+	"      cfg=/run/pureboot/first-boot\n" \
+	"      if [ ! -f \"$src\" ]; then\n" \
+	"        echo \"pureboot: no $src: first_boot not reported\"\n" \
+	"        exit 0\n" \
+	"      fi\n" \
+	"      umask 077\n" \
+	"      mkdir -p /run/pureboot\n" \
+	"      cp \"$src\" \"$cfg\" || exit 1\n" \
+	"      trap 'rm -f \"$cfg\"' EXIT\n" \
+	"      rm -f \"$src\"\n" \
+	"      i=1\n" \
+	"      while [ \"$i\" -le 30 ]; do\n" \
+	"        code=$(curl -sS -o /dev/null -w '%{http_code}' --connect-timeout 10 -m 30 -K \"$cfg\") || code=000\n" \
+	"        case $code in\n" \
+	"        2[0-9][0-9]) echo \"pureboot: first_boot reported\"; exit 0 ;;\n" \
+	"        000 | 408 | 429 | 5[0-9][0-9]) ;;\n" \
+	"        *) echo \"pureboot: first_boot refused (HTTP $code)\"; exit 1 ;;\n" \
+	"        esac\n" \
+	"        sleep 10\n" \
+	"        i=$((i + 1))\n" \
+	"      done\n" \
+	"      echo \"pureboot: first_boot not reported: no answer from the server\"\n" \
+	"      exit 1\n" \
+	"runcmd:\n"
+#define REPORT_RUN "  - [\"/usr/local/lib/pureboot/first-boot\"]\n"
 
 struct node { const char *serial, *mac, *hostname, *server, *vars; };
 struct file { const char *path, *content; };
@@ -105,7 +141,7 @@ static const struct tcase {
 	      "timezone: \"Europe/Berlin\"\n"
 	      "growpart:\n  mode: auto\n  devices: [\"/\"]\nresize_rootfs: true\n"
 	      "package_update: true\npackages:\n  - \"avahi-daemon\"\n  - \"g++\"\n"
-	      "runcmd:\n"
+	      REPORT_SCRIPT
 	      "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", \"-o\", "
 	      "\"/run/pureboot-step-1\", \"http://pb:8080/s/one.sh\"]\n"
 	      "  - [\"sh\", \"-c\", " RUN ", \"pureboot-step\", \"" SHA1 "\", "
@@ -114,7 +150,7 @@ static const struct tcase {
 	      "  - [\"curl\", \"-fsSL\", \"--retry\", \"5\", \"-o\", "
 	      "\"/run/pureboot-step-2\", \"http://s/two.sh\"]\n"
 	      "  - [\"sh\", \"-c\", " RUN ", \"pureboot-step\", \"" SHA2 "\", "
-	      "\"/run/pureboot-step-2\"]\n" },
+	      "\"/run/pureboot-step-2\"]\n" REPORT_RUN },
 	    { "network-config", "version: 2\nethernets:\n  end0:\n"
 	      "    dhcp4: true\n    optional: true\n" } } },
 	{ "cloud-init with nothing else: instance id and DHCP only",
@@ -126,7 +162,7 @@ static const struct tcase {
 	  "\"resize_rootfs\":false,\"target_device\":\"/dev/sda\"}",
 	  { { "meta-data", "instance-id: pureboot-" UUID "\n" },
 	    { "user-data", "#cloud-config\n# PureBoot-Pi: node " UUID
-	      ", workflow w\n" },
+	      ", workflow w\n" REPORT_SCRIPT REPORT_RUN },
 	    { "network-config", "version: 2\nethernets:\n  eth0:\n"
 	      "    dhcp4: true\n    optional: true\n" } } },
 	{ "image without steps: no files",
@@ -331,6 +367,70 @@ check_files(const struct tcase *c, json_t *files)
 	}
 }
 
+#define TOK "pbi1.0123456789abcdef.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define EVURL "http://pb:8080/api/v1/nodes/" UUID "/events"
+
+/* wf_firstboot_report: the curl config of the first-boot report, only
+ * beside a user-data, and only for values a curl config holds as is. */
+static void
+report_cases(void)
+{
+	static const struct {
+		const char *name, *first, *url, *token, *want;
+	} rc[] = {
+		{ "report: beside user-data, a curl config with the token, 0600",
+		  "user-data", EVURL, TOK,
+		  "# PureBoot-Pi: the first_boot report of this node (a secret: "
+		  "the install token)\nurl = \"" EVURL "\"\nrequest = \"POST\"\n"
+		  "header = \"Authorization: Bearer " TOK "\"\n"
+		  "header = \"Content-Type: application/json\"\n"
+		  "data = \"{\\\"type\\\":\\\"first_boot\\\"}\"\n" },
+		{ "report: Raspberry Pi OS files get none", "custom.toml", EVURL,
+		  TOK, "(none)" },
+		{ "report refused: a quote in the URL", "user-data",
+		  "http://pb/\"x", TOK, "first-boot report: the events URL or "
+		  "the token has a byte a curl config cannot hold" },
+		{ "report refused: a newline in the token", "user-data", EVURL,
+		  "pbi1.x\nurl = \"http://evil\"", "first-boot report: the events "
+		  "URL or the token has a byte a curl config cannot hold" },
+	};
+	unsigned char bin[1024];
+	char name[200];
+	const char *b64, *got;
+	json_t *files, *f;
+	struct pb_err e;
+	size_t i, n;
+
+	for (i = 0; i < N(rc); i++) {
+		files = json_pack("[{s:s}]", "path", rc[i].first);
+		if (wf_firstboot_report(files, rc[i].url, rc[i].token, &e) == -1) {
+			tap_is(e.msg, rc[i].want, rc[i].name);
+			json_decref(files);
+			continue;
+		}
+		if (json_array_size(files) == 1) {
+			tap_is("(none)", rc[i].want, rc[i].name);
+			json_decref(files);
+			continue;
+		}
+		f = json_array_get(files, 1);
+		snprintf(name, sizeof(name), "%s: name and mode", rc[i].name);
+		tap_ok(json_array_size(files) == 2 && strcmp(json_string_value(
+		    json_object_get(f, "path")), WF_FB_REPORT_FILE) == 0 &&
+		    strcmp(json_string_value(json_object_get(f, "mode")),
+		    "0600") == 0, name);
+		b64 = json_string_value(json_object_get(f, "content_b64"));
+		got = "(undecodable)";
+		if (sodium_base642bin(bin, sizeof(bin) - 1, b64, strlen(b64),
+		    NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0) {
+			bin[n] = '\0';
+			got = (const char *)bin;
+		}
+		tap_is(got, rc[i].want, rc[i].name);
+		json_decref(files);
+	}
+}
+
 int
 main(void)
 {
@@ -379,5 +479,6 @@ main(void)
 		json_decref(out);
 		json_decref(def);
 	}
+	report_cases();
 	return tap_done();
 }
