@@ -136,9 +136,11 @@ test_expect_success 'a whole install into an image file: events, files, callback
 	PB_FILE_2_B64='"'"''"'"'
 	EOF
 	PUREBOOT_FILE_TARGET=1 ag "pb_env_check answer && . \"\$pb_env_file\" && pb_install" &&
-	grep -v install_progress run/events >types &&
+	grep -v install_progress run/events | sed "s/,\"key\":\"[0-9a-f-]\{36\}\"}\$/}/" >types &&
 	printf "%s\n" "{\"type\":\"install_started\"}" "{\"type\":\"install_complete\"}" >expect &&
 	test_cmp expect types &&
+	jq -r .key run/events | sort -u | grep -c "^[0-9a-f-]\{36\}\$" >keys &&
+	wc -l <run/events >n && test_cmp n keys &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::user-data >got &&
 	printf "#cloud-config\nhostname: pi-1\n" >want && test_cmp want got &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::ssh >got &&
