@@ -1,7 +1,9 @@
-/* h_event.c: POST /nodes/{id}/events {type, ...}: the agent (with its
- * install token) or an operator reports.  install_failed moves
+/* h_event.c: POST /nodes/{id}/events {type, key, ...}: the agent (with
+ * its install token) or an operator reports.  install_failed moves
  * installing -> install_failed (an attempt), first_boot installed ->
- * active, both in pureboot.node_event() with the event row. */
+ * active, both in pureboot.node_event() with the event row.  An event
+ * with a key the node already used is not recorded again: the answer
+ * is the first one's, with "duplicate": true (sql/039). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,33 +189,51 @@ static const struct {
 
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
-/* Check the fields of type t and copy them into payload. */
+/* key: the client's name of this event, the same on each try. */
 static int
-fields(size_t t, const json_t *root, json_t *payload, struct pb_err *e)
+parse_key(const json_t *v, const char *name, void *out, struct pb_err *e)
 {
-	struct pb_jfield f[FIELDS_MAX + 2];
+	const char *s;
+
+	if (pb_json_str(v, name, &s, e) == -1)
+		return -1;
+	return pb_evkey_parse(out, s, e);
+}
+
+/* Check the fields of type t and copy them into payload; the key, when
+ * given, into key (*has_key 1).  The key is not part of the payload. */
+static int
+fields(size_t t, const json_t *root, json_t *payload, struct pb_evkey *key,
+    int *has_key, struct pb_err *e)
+{
+	struct pb_jfield f[FIELDS_MAX + 3];
 	size_t i;
 
 	f[0] = (struct pb_jfield){ "type", PB_F_REQUIRED, NULL, NULL, 0 };
+	f[1] = (struct pb_jfield){ "key", PB_F_OPTIONAL, parse_key, key, 0 };
 	for (i = 0; types[t].fields[i].name != NULL; i++) {
-		f[i + 1] = types[t].fields[i];
-		f[i + 1].out = payload;
+		f[i + 2] = types[t].fields[i];
+		f[i + 2].out = payload;
 	}
-	f[i + 1] = (struct pb_jfield){ NULL, 0, NULL, NULL, 0 };
-	return pb_jfields(root, f, e);
+	f[i + 2] = (struct pb_jfield){ NULL, 0, NULL, NULL, 0 };
+	if (pb_jfields(root, f, e) == -1)
+		return -1;
+	*has_key = f[1].given == PB_GIVEN;
+	return 0;
 }
 
 void
 h_event_post(struct pb_req *r)
 {
 	struct pb_uuid id;
-	const char *p[5], *type;
+	struct pb_evkey key;
+	const char *p[6], *type;
 	PGresult *res = NULL;
 	json_t *root, *payload = NULL, *out = NULL;
 	char *txt = NULL, q[64];
 	struct pb_err e;
 	size_t t;
-	int rc;
+	int rc, has_key = 0;
 
 	if (pb_arg_uuid(r, 0, WHERE, &id) == -1)
 		return;
@@ -236,7 +256,7 @@ h_event_post(struct pb_req *r)
 		goto bad;
 	}
 	if ((payload = json_object()) == NULL ||
-	    fields(t, root, payload, &e) == -1)
+	    fields(t, root, payload, &key, &has_key, &e) == -1)
 		goto bad;
 	if ((txt = json_dumps(payload, JSON_COMPACT)) == NULL) {
 		pb_fail(&e, "cannot serialise the payload");
@@ -249,7 +269,8 @@ h_event_post(struct pb_req *r)
 	p[3] = r->actor;
 	/* events_per_minute bounds an install token, not an operator. */
 	p[4] = r->operator ? "false" : "true";
-	rc = pb_db_exec(r->db, "node_event", 5, p, &res, &e);
+	p[5] = has_key ? key.s : NULL;
+	rc = pb_db_exec(r->db, "node_event", 6, p, &res, &e);
 	if (rc != PB_DB_OK) {
 		pb_reply_sql(r, rc, res, &e, WHERE);
 		goto out;
@@ -257,6 +278,10 @@ h_event_post(struct pb_req *r)
 	out = json_pack("{s:I, s:s, s:s, s:s}", "event_id",
 	    (json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10), "node_id",
 	    id.s, "type", types[t].type, "state", PQgetvalue(res, 0, 1));
+	/* A repeat answers as the first try did (201: a client that lost
+	 * the first answer takes this one for it), and says so. */
+	if (out != NULL && strcmp(PQgetvalue(res, 0, 2), "t") == 0)
+		json_object_set_new(out, "duplicate", json_true());
 	pb_reply(r, 201, out);
 	goto out;
 bad:

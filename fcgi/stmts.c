@@ -97,8 +97,9 @@ const struct pb_stmt pb_stmts[] = {
 	{ "transition", "SELECT pureboot.node_json(pureboot.transition("
 	  "$1::uuid, $2::pureboot.node_state, $3, $4, $5::boolean))", 5 },
 	{ "installed", "SELECT pureboot.node_installed($1::uuid, $2)", 2 },
-	{ "node_event", "SELECT o_event, o_state FROM pureboot.node_event("
-	  "$1::uuid, $2, $3::jsonb, $4, $5::boolean)", 5 },
+	{ "node_event", "SELECT o_event, o_state, o_duplicate FROM "
+	  "pureboot.node_event_keyed($1::uuid, $2, $3::jsonb, $4, "
+	  "$5::boolean, $6)", 6 },
 
 	/* h_logs.c */
 	{ "history", PAGE("history", "node_state_log",

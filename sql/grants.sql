@@ -28,7 +28,9 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('board_remove',              'pureboot_api',  true),
 	('board_json',                'pureboot_api',  false),
 	('transition',                'pureboot_api',  true),
-	('node_event',                'pureboot_api',  true),
+	-- POST /nodes/{id}/events: with its idempotency key (sql/039),
+	-- which calls node_event (internal)
+	('node_event_keyed',          'pureboot_api',  true),
 	('node_install',              'pureboot_api',  true),
 	('node_installed',            'pureboot_api',  true),
 	('install_token_get',         'pureboot_api',  true),
@@ -68,6 +70,7 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('mac_moved_to',              'internal',      false),
 	('max_install_attempts',      'internal',      false),
 	('msg_quote',                 'internal',      false),
+	('node_event',                'internal',      false),
 	('nodes_check_insert',        'internal',      false),
 	('nodes_check_transition',    'internal',      false),
 	('nodes_check_workflow_arch', 'internal',      false),

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='boot storm: nginx reloaded and API workers killed under load (no failed agent step, nothing doubled)'
+test_description='boot storm: nginx reloaded and API workers killed under load (no failed agent step, nothing doubled, each event once)'
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (network namespace, TFTP port 69)"; exit 0; }
 [ -n "${PB_STORM_NS:-}" ] || PB_STORM_NS=1 exec unshare --net -- sh "$0" "$@"
 . "${0%/*}/lib.sh"
@@ -33,8 +33,21 @@ test_expect_success 'every Pi booted or was fenced: no agent step failed' '
 	storm_wait s 240
 '
 
-test_expect_success 'the database: each Pi once, each install once' '
+test_expect_success 'the database: each Pi once, each install once, each event once' '
 	storm_db_check a1 $npis >bad; cat bad; [ ! -s bad ]
+'
+
+# What a retry without a key did before sql/039: the event a second
+# time.  The check above must see it.
+test_expect_success 'the check sees an event recorded twice' '
+	stack_psql -At -c "INSERT INTO pureboot.node_events (node_id, type, payload)
+		SELECT node_id, type, payload FROM pureboot.node_events
+		WHERE type = '"'install_complete'"' ORDER BY id LIMIT 1
+		RETURNING id" >dup &&
+	test_when_finished "stack_psql -c \"DELETE FROM pureboot.node_events WHERE id = $(cat dup)\"" &&
+	storm_db_check a1 $npis >bad &&
+	test "$(wc -l <bad)" = 1 &&
+	grep -q "install_complete storm-a1[0-9a-f]*-4, install_complete -\", want" bad
 '
 
 test_expect_success 'the tree: the installed Pis fenced' '

@@ -191,7 +191,7 @@ test_expect_success 'server down in the middle of the stream: failed, with progr
 	! deploy "$WWW_URL/slow/big.raw" "" raw none &&
 	wait &&
 	grep -E "^download of $WWW_URL/slow/big.raw (failed after|truncated: )" reason &&
-	grep "^{\"type\":\"install_progress\",\"bytes\":[0-9]*,\"total\":3145728,\"percent\":[0-9]*}\$" run/events >progress &&
+	grep "^{\"type\":\"install_progress\",\"bytes\":[0-9]*,\"total\":3145728,\"percent\":[0-9]*,\"key\":\"[0-9a-f-]\{36\}\"}\$" run/events >progress &&
 	test $(wc -l <progress) -ge 1 &&
 	! grep "\"percent\":100" progress
 '

@@ -136,9 +136,11 @@ test_expect_success 'a whole install into an image file: events, files, callback
 	PB_FILE_2_B64='"'"''"'"'
 	EOF
 	PUREBOOT_FILE_TARGET=1 ag "pb_env_check answer && . \"\$pb_env_file\" && pb_install" &&
-	grep -v install_progress run/events >types &&
+	grep -v install_progress run/events | sed "s/,\"key\":\"[0-9a-f-]\{36\}\"}\$/}/" >types &&
 	printf "%s\n" "{\"type\":\"install_started\"}" "{\"type\":\"install_complete\"}" >expect &&
 	test_cmp expect types &&
+	jq -r .key run/events | sort -u | grep -c "^[0-9a-f-]\{36\}\$" >keys &&
+	wc -l <run/events >n && test_cmp n keys &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::user-data >got &&
 	printf "#cloud-config\nhostname: pi-1\n" >want && test_cmp want got &&
 	MTOOLS_SKIP_CHECK=1 mtype -i target.img@@1048576 ::ssh >got &&
@@ -254,6 +256,39 @@ test_expect_success 'instructions refused (a replaced token): install_failed rep
 		PB_TOKEN=\${PB_TOKEN%?}x && ! pb_install_fetch" &&
 	grep -q "^{\"type\":\"install_failed\",\"reason\":\"install instructions from $PB_URL/api/v1/nodes/[0-9a-f-]*/install could not be fetched (HTTP 401)\"" run/events &&
 	grep -q "401 Unauthorized" run/log
+'
+
+# An answer lost after the server committed (an API worker killed, a
+# timeout): wget in front of busybox's makes the real request, then
+# fails the first time as if no answer came.
+test_expect_success 'an event whose answer was lost: tried again with its key, recorded once' '
+	mkdir -p lossy &&
+	cat >lossy/wget <<-\EOF &&
+	#!/bin/sh
+	busybox wget "$@" || exit
+	[ ! -e "$LOSSY_MARK" ] || exit 0
+	: >"$LOSSY_MARK"
+	echo "wget: the answer was lost" >&2
+	exit 1
+	EOF
+	chmod +x lossy/wget &&
+	wf_add pi-lossy aarch64 "{\"install_method\":\"image\",\"image_url\":\"http://10.9.8.7/i.img.xz\",\"image_verify\":\"none\",\"target_device\":\"/dev/mmcblk0\"}" &&
+	api GET "/api/v1/boot/pi?serial=0e0e0e01" >/dev/null &&
+	db_psql -c "UPDATE pureboot.nodes SET workflow_id = '"'"'pi-lossy'"'"' WHERE serial = '"'"'0e0e0e01'"'"'" &&
+	db_psql -c "SELECT pureboot.transition(id, '"'"'pending'"'"', '"'"'t'"'"') FROM pureboot.nodes WHERE serial = '"'"'0e0e0e01'"'"'" >/dev/null &&
+	rm -rf run waits &&
+	LOSSY_MARK=$PWD/lossy/lost ag "pb_http_get \"$PB_URL/api/v1/boot/pi?serial=0e0e0e01&format=env\" boot.answer &&
+		pb_env_check boot.answer && . \"\$pb_env_file\" &&
+		pb_sleep_jitter() { echo \"\$1\" >>waits; } &&
+		export LOSSY_MARK && PATH=$PWD/lossy:\$PATH &&
+		pb_event install_progress \"\\\"bytes\\\":1048576\"" &&
+	test -e lossy/lost &&
+	echo 1 >expect && test_cmp expect waits &&
+	grep -q "the answer was lost" run/log &&
+	! grep -q "not delivered" run/log &&
+	jq -r .key run/events >key &&
+	db_psql -c "SELECT e.client_key FROM pureboot.node_events e JOIN pureboot.nodes n ON n.id = e.node_id WHERE n.serial = '"'"'0e0e0e01'"'"' AND e.type = '"'"'install_progress'"'"'" >actual &&
+	test_cmp key actual
 '
 
 test_done

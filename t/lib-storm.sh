@@ -71,8 +71,11 @@ storm_ready() {
 # storm_db_check RUN COUNT: the database after a storm of run RUN: every
 # Pi is one node (no registration lost, none twice), the pending ones
 # installed with exactly one install (one pending -> installing, one
-# installing -> installed, no failed attempt), the others in the state
-# they started in.  Prints every departure; empty means right.
+# installing -> installed, no failed attempt) and exactly the events
+# pb-storm sent, each once and with its key (install_started, three
+# install_progress, install_complete: a retried event recorded twice
+# shows here), the others in the state they started in and with no
+# install event.  Prints every departure; empty means right.
 storm_db_check() {
 	stack_psql -At -v run="$1" -v n="$2" <<'SQL'
 WITH p AS (
@@ -102,6 +105,19 @@ SELECT n.serial || ': ' || count(*) || ' registered events'
 FROM pureboot.nodes n LEFT JOIN pureboot.node_events e ON e.node_id = n.id AND e.type = 'registered'
 WHERE n.serial IN (SELECT serial FROM p) AND ('x' || substr(n.serial, 3))::bit(24)::int % 10 = 8
 GROUP BY n.serial HAVING count(e.id) <> 1
+UNION ALL
+SELECT n.serial || ': events "' || x.got || '", want "' || x.want || '"'
+FROM pureboot.nodes n
+CROSS JOIN LATERAL (
+	SELECT coalesce(string_agg(e.type || ' ' || coalesce(e.client_key, '-')
+	           || coalesce(' ' || (e.payload->>'bytes'), ''), ', ' ORDER BY e.id), '') AS got,
+	       CASE WHEN n.state <> 'installed' THEN '' ELSE format(
+	           'install_started storm-%1$s-0, install_progress storm-%1$s-1 1048576, '
+	           'install_progress storm-%1$s-2 2097152, install_progress storm-%1$s-3 3145728, '
+	           'install_complete storm-%1$s-4', n.serial) END AS want
+	FROM pureboot.node_events e
+	WHERE e.node_id = n.id AND (e.type LIKE 'install%' OR e.client_key IS NOT NULL)) x
+WHERE n.serial IN (SELECT serial FROM p) AND x.got <> x.want
 SQL
 }
 

@@ -87,14 +87,11 @@ pb_install_fetch() {
 # POST the installed callback with the install token.  The install is
 # done (an image on disk, a diskless root assembled); the server did not
 # hear it yet.  Failing here would count an attempt against a good
-# install, so retry.  0: the server heard it.
+# install, so retry what a retry can mend (pb_http_retry: 6 tries, about
+# 2, 4, 8, 16, 32 s apart).  0: the server heard it.
 pb_installed_callback() {
-	i=0
-	until pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null; do
-		i=$((i + 1))
-		[ $i -le 5 ] || { pb_log "installed callback failed 6 times"; return 1; }
-		pb_sleep_jitter 5
-	done
+	pb_http_retry 6 2 pb_http_post "$PB_CALLBACK_URL" '{}' "${PB_TOKEN:-}" >/dev/null ||
+		{ pb_log "installed callback failed (HTTP $pb_http_status)"; return 1; }
 }
 
 # The whole install.  0: installed (the caller reboots); 1: failed and

@@ -149,18 +149,52 @@ pb_http_post() {
 	return 1
 }
 
-# pb_event TYPE [JSON-MEMBERS]: POST {"type": TYPE, MEMBERS} to the events
-# URL with the install token; also kept in $pb_run/events, so a console
-# user (and the host tests) can see what was sent.  An event that cannot
-# be delivered is logged, never fatal: the install goes on.
+# pb_http_retry TRIES WAIT CMD...: run CMD (a pb_http_get or
+# pb_http_post) until it succeeds, at most TRIES times, as long as its
+# failure is one a retry can mend: no answer (a timeout, a refused or
+# reset connection: pb_http_status 0), 429, 502, 503 or 504.  Any other
+# answer is final.  Busybox wget stops at an error's status line, before
+# the headers, so a Retry-After is never seen: the waits double from
+# WAIT s instead (WAIT, 2 WAIT, 4 WAIT ...), with jitter.  A call tried
+# again must be one the server takes twice (an event with its key).
+pb_http_retry() {
+	hr_left=$1 hr_wait=$2
+	shift 2
+	until "$@"; do
+		case $pb_http_status in
+		0|429|502|503|504) ;;
+		*) return 1 ;;
+		esac
+		hr_left=$((hr_left - 1))
+		[ "$hr_left" -gt 0 ] || return 1
+		pb_sleep_jitter "$hr_wait"
+		hr_wait=$((hr_wait * 2))
+	done
+}
+
+# An event's key (docs/agent-contract.md): a fresh random UUID per
+# event, so unique per boot and event without a counter, which the
+# watcher (pb_watch, a background subshell) could not share.  Empty
+# when the kernel gives none: the event goes without.
+pb_event_key() {
+	tr -cd 'A-Za-z0-9._:-' </proc/sys/kernel/random/uuid 2>/dev/null | cut -c1-64
+}
+
+# pb_event TYPE [JSON-MEMBERS]: POST {"type": TYPE, MEMBERS, "key": KEY}
+# to the events URL with the install token; also kept in $pb_run/events,
+# so a console user (and the host tests) can see what was sent.  Each
+# try sends the same key, so the server records the event once however
+# many answers were lost (5 tries, about 1, 2, 4, 8 s apart).  An event
+# that cannot be delivered is logged, never fatal: the install goes on.
 pb_event() {
-	ev="{\"type\":\"$1\"${2:+,$2}}"
+	ev_key=$(pb_event_key) || ev_key=""
+	ev="{\"type\":\"$1\"${2:+,$2}${ev_key:+,\"key\":\"$ev_key\"}}"
 	printf '%s\n' "$ev" >>"$pb_run/events"
 	if [ -z "${PB_EVENTS_URL:-}" ]; then
 		pb_log "event $1: no events URL, kept locally"
 		return 0
 	fi
-	pb_http_post "$PB_EVENTS_URL" "$ev" "${PB_TOKEN:-}" >/dev/null ||
+	pb_http_retry 5 1 pb_http_post "$PB_EVENTS_URL" "$ev" "${PB_TOKEN:-}" >/dev/null ||
 		pb_log "event $1 not delivered"
 	return 0
 }

@@ -143,3 +143,17 @@ bad:
 	return pb_fail(e, "ip_address \"%s\" is not an IPv4 or IPv6 address",
 	    Q(q, in));
 }
+
+int
+pb_evkey_parse(struct pb_evkey *out, const char *in, struct pb_err *e)
+{
+	size_t n = strlen(in);
+
+	if (n == 0 || n > PB_EVKEY_MAX ||
+	    strspn(in, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._:-") != n)
+		return pb_refuse(e, "key", in, "is not 1 to 64 of A-Z a-z 0-9 "
+		    ". _ : -");
+	memcpy(out->s, in, n + 1);
+	return 0;
+}

@@ -24,6 +24,11 @@ struct pb_uuid { char s[37]; };
 /* An IPv4 or IPv6 address in the form inet_ntop prints. */
 struct pb_ip { char s[46]; };
 
+/* A client's idempotency key of an event (sql/039): 1 to 64 of
+ * A-Z a-z 0-9 . _ : - (a UUID, a counter, a host name fit). */
+#define PB_EVKEY_MAX 64
+struct pb_evkey { char s[PB_EVKEY_MAX + 1]; };
+
 /* Strict: exactly 8 lower-case hex digits, nothing else. */
 int pb_serial_parse(struct pb_serial *out, const char *in, struct pb_err *e);
 /* As the API takes it: upper-case hex digits are lowered; still exactly
@@ -38,5 +43,6 @@ int pb_hostname_parse(struct pb_hostname *out, const char *in,
     struct pb_err *e);
 int pb_uuid_parse(struct pb_uuid *out, const char *in, struct pb_err *e);
 int pb_ip_parse(struct pb_ip *out, const char *in, struct pb_err *e);
+int pb_evkey_parse(struct pb_evkey *out, const char *in, struct pb_err *e);
 
 #endif

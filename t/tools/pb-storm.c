@@ -17,8 +17,9 @@
  * second try.  A Pi that booted the deploy environment then makes the
  * agent's calls through the API (-a): health, register-pi, boot/pi and,
  * for an install, GET /nodes/{id}/install with the token, the events
- * install_started, install_progress (3), install_complete, and POST
- * installed.  Like initramfs/agent, each call is tried again on a
+ * install_started, install_progress (3: bytes 1, 2 and 3 MiB),
+ * install_complete, each with its key "storm-SERIAL-N" (N 0 to 4), and
+ * POST installed.  Like initramfs/agent, each call is tried again on a
  * transport error, 429, 502, 503 or 504, after Retry-After (at most
  * -R s), until -D s after power-on.  A Pi that was refused network boot
  * (zero-length start4.elf: its fence) is done: it boots from its SD card.
@@ -336,11 +337,15 @@ agent(struct pi *p)
 	p->t_instr = now() - t0;
 	snprintf(path, sizeof(path), "/nodes/%s/events", id);
 	for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		/* The key names the event, so each try of it sends the
+		 * same one and the API records it once (sql/039). */
 		if (strcmp(evs[i], "install_progress") == 0)
 			snprintf(body, sizeof(body), "{\"type\":\"install_progress\","
-			    "\"bytes\":%zu,\"total\":3145728}", i * 1048576);
+			    "\"key\":\"storm-%s-%zu\",\"bytes\":%zu,"
+			    "\"total\":3145728}", p->serial, i, i * 1048576);
 		else
-			snprintf(body, sizeof(body), "{\"type\":\"%s\"}", evs[i]);
+			snprintf(body, sizeof(body), "{\"type\":\"%s\","
+			    "\"key\":\"storm-%s-%zu\"}", evs[i], p->serial, i);
 		if (agent_call(p, "POST", path, token, body, r) != 201) {
 			api_fail(p, evs[i], r);
 			goto out;

@@ -48,6 +48,16 @@ static const struct tcase ips[] = {
 	{ "fe80:0:0:0:0:0:0:1", "fe80::1" }, { "192.168.1.256", NULL },
 	{ "192.168.1.1 ", NULL }, { "1.2.3.4/24", NULL }, { "", NULL },
 };
+static const struct tcase evkeys[] = {
+	{ "3f2a9c1e4b7d-12", "3f2a9c1e4b7d-12" }, { "a", "a" },
+	{ "Boot.ID_7:install-3", "Boot.ID_7:install-3" },
+	{ "1234567890123456789012345678901234567890123456789012345678901234",
+	  "1234567890123456789012345678901234567890123456789012345678901234" },
+	{ "12345678901234567890123456789012345678901234567890123456789012345",
+	  NULL },
+	{ "", NULL }, { "a b", NULL }, { "a\n", NULL }, { "a/b", NULL },
+	{ "\"a\"", NULL }, { "caf\xc3\xa9", NULL }, { "a\x7f", NULL },
+};
 static const struct tcase models[] = {
 	{ "pi4", "pi4" }, { "pi3+", "pi3+" }, { "pi3b+", "pi3+" },
 	{ "pi3b", "pi3" }, { "cm5", "cm5" }, { "pi500", "pi500" },
@@ -93,6 +103,12 @@ p_ip(const char *in, char *buf, struct pb_err *e)
 	return pb_ip_parse(&v, in, e) ? NULL : strcpy(buf, v.s);
 }
 static const char *
+p_evkey(const char *in, char *buf, struct pb_err *e)
+{
+	struct pb_evkey v;
+	return pb_evkey_parse(&v, in, e) ? NULL : strcpy(buf, v.s);
+}
+static const char *
 p_model(const char *in, char *buf, struct pb_err *e)
 {
 	enum pb_model m;
@@ -132,6 +148,7 @@ main(void)
 	run("id", p_uuid, uuids, N(uuids));
 	run("ip_address", p_ip, ips, N(ips));
 	run("model", p_model, models, N(models));
+	run("key", p_evkey, evkeys, N(evkeys));
 	pb_mac_parse(&m, "DC:A6:32:01:02:03", NULL);
 	pb_mac_dir(&m, dir);
 	tap_is(dir, "dc-a6-32-01-02-03", "mac dir is lower-case with dashes");
