@@ -71,6 +71,7 @@ INSERT INTO pb_grants (fn, grantee, definer) VALUES
 	('max_install_attempts',      'internal',      false),
 	('msg_quote',                 'internal',      false),
 	('node_event',                'internal',      false),
+	('node_installed_once',       'internal',      false),
 	('nodes_check_insert',        'internal',      false),
 	('nodes_check_transition',    'internal',      false),
 	('nodes_check_workflow_arch', 'internal',      false),

@@ -160,6 +160,22 @@ test_expect_success 'installed: the token is still good for events, no instructi
 	test "$(cut -d" " -f1 out)" = 201
 '
 
+test_expect_success 'installed again with the same token (a lost answer): 200, duplicate, nothing changed; an operator: 409' '
+	id=$(node_id $A) &&
+	db_snapshot >before &&
+	api_from $NODE POST "/api/v1/nodes/$id/installed" -H "Authorization: Bearer $(tok_of $A)" >out &&
+	test "$(cut -d" " -f1 out)" = 200 &&
+	test "$(jget out .state)" = installed &&
+	test "$(jget out .duplicate)" = true &&
+	db_snapshot >after &&
+	test_cmp before after &&
+	test "$(db_psql -c "SELECT count(*) FROM pureboot.node_state_log WHERE node_id = '"'"'$id'"'"' AND to_state = '"'"'installed'"'"'")" = 1 &&
+	op POST "/api/v1/nodes/$id/installed" >out &&
+	test "$(cut -d" " -f1 out)" = 409 &&
+	db_snapshot >after &&
+	test_cmp before after
+'
+
 test_expect_success 'first_boot ends the token: 401 says so, nothing more is recorded' '
 	id=$(node_id $A) &&
 	echo "{\"type\":\"first_boot\"}" >fb.json &&

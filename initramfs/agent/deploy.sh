@@ -64,7 +64,12 @@ pb_decompress() {
 	dd bs=1 count=6 of="$st/magic" 2>/dev/null
 	m=$(od -An -tx1 "$st/magic" | tr -d ' \n')
 	case $m in
-	fd377a585a00) f=xz; set -- xz -dc ;;
+	# xz-utils' xz by its path: Debian's busybox-static runs its own
+	# applets before PATH (FEATURE_SH_STANDALONE), and its xz is a
+	# single-threaded decoder without -T.  -T0: xz 5.4 decodes the blocks
+	# of a multi-block file (xz -T) on every core.
+	fd377a585a00) f=xz
+		if [ -x /usr/bin/xz ]; then set -- /usr/bin/xz -T0 -dc; else set -- xz -dc; fi ;;
 	1f8b*) f=gzip; set -- gzip -dc ;;
 	28b52ffd*) f=zstd; set -- zstd -dcq ;;
 	*) f=raw; set -- cat ;;
@@ -236,10 +241,18 @@ pb_deploy_write() {
 	pb_log "deploy: $got bytes fetched, format $fmt, ${raw:-?} bytes written in $((t1 - t0)) s"
 
 	# The first stage that failed is the cause; the later ones only saw
-	# its broken stream.
+	# its broken stream.  A stage killed by SIGPIPE (status 141) only
+	# saw a later one stop reading: that later one is named, when it
+	# failed too.
+	later=""
+	for s in write rawtee decompress wiretee fetch; do
+		rc=$(cat "$st/$s.rc" 2>/dev/null || echo missing)
+		case $rc in 0|141) ;; *) later=$s ;; esac
+	done
 	for s in fetch wiretee decompress rawtee write; do
 		rc=$(cat "$st/$s.rc" 2>/dev/null || echo missing)
 		[ "$rc" = 0 ] && continue
+		[ "$rc" = 141 ] && [ -n "$later" ] && [ "$s" != "$later" ] && continue
 		err=$(grep -v '^  ' "$st/$s.err" 2>/dev/null | tr '\n' ' ' | cut -c1-300)
 		case $s in
 		fetch)
