@@ -83,7 +83,10 @@ wf_check_url(const char *what, const char *s, struct pb_err *e)
 	 * only the path and query after them are a workflow's own. */
 	if (pb_url_authority(what, s, host, &u, &end, e) == -1)
 		return -1;
-	if (*end != '\0' && *end != '/' && *end != '?')
+	/* A query needs a path before it ("http://h/?q", not "http://h?q"):
+	 * the agent's pb_re_url (initramfs/agent/lib.sh) takes no other,
+	 * and fuzz/workflow compares the two. */
+	if (*end != '\0' && *end != '/')
 		return pb_refuse(e, what, s, "has something other than a path "
 		    "after the host");
 	if (strchr(end, '[') != NULL || strchr(end, ']') != NULL)

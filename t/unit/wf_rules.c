@@ -33,6 +33,7 @@ static const struct rcase {
 	{ "url", wf_check_url, "https://192.168.1.10:8443/a/b?c=d&e=f#g", 1, NULL },
 	{ "url", wf_check_url, "http://[fe80::1]:80/x", 1, NULL },
 	{ "url", wf_check_url, "http://server", 1, NULL },
+	{ "url", wf_check_url, "http://a:8080?x=1", 0, "has something other than a path after the host" },
 	{ "url", wf_check_url, "http://a/ubuntu-24.04.3-preinstalled-server-arm64+raspi.img.xz", 1, NULL },
 	{ "url", wf_check_url, "http://[fe80::1/x", 0, "has an unterminated [IPv6] host" },
 	{ "url", wf_check_url, "http://[1.2.3.4]/x", 0, "has an invalid [IPv6] host" },
