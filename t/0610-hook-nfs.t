@@ -252,7 +252,11 @@ test_expect_success 'watch: deprovisioning removes the data, then the hook retir
 	echo "deprovisioning|retired|tftp-hook" >expect && test_cmp expect actual
 '
 
+# exited PID: the process is gone or a zombie (it holds no lock then).
+exited() { [ ! -d "/proc/$1" ] || grep -q "^State:.*Z" "/proc/$1/status" 2>/dev/null; }
+
 test_expect_success 'watch: a node entering the path gets its directory at once, its export when it has an address' '
+	wait_for "the first watch (pid $(cat watch.pid)) to exit and free the tree" 60 exited "$(cat watch.pid)" &&
 	"$HOOK" -n -d "$PB_DB_HOOK" -r "$root" --nfs-root "$nfs" --nfs-exports "$ex" watch 2>watch2.log &
 	echo $! >watch2.pid &&
 	test_when_finished "kill \$(cat watch2.pid)" &&
